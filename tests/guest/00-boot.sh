@@ -1,0 +1,24 @@
+#!/bin/sh
+# The guest itself: the Debian kernel we built for, its clocksource, the
+# results share and the environment vm/init promises.
+. /opt/vclock/tests/tap.sh
+
+want=$(cat /etc/vclock/kver)
+got=$(uname -r)
+[ "$got" = "$want" ] && ok "guest runs kernel $got" || not_ok "guest runs kernel $got, expected $want"
+
+cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+diag "clocksource: $cs (available: $(cat /sys/devices/system/clocksource/clocksource0/available_clocksource))"
+grep -q hpet /sys/devices/system/clocksource/clocksource0/available_clocksource &&
+	ok "hpet is an available clocksource" || not_ok "hpet is an available clocksource"
+
+echo probe >/out/probe.txt 2>/dev/null && [ "$(cat /out/probe.txt)" = probe ] &&
+	ok "results share /out is writable" || not_ok "results share /out is writable"
+rm -f /out/probe.txt
+
+for m in proc sysfs devtmpfs devpts debugfs; do
+	grep -q " $m " /proc/mounts && ok "$m mounted" || not_ok "$m mounted"
+done
+ip addr show lo | grep -q 'inet 127.0.0.1' && ok "lo is up" || not_ok "lo is up"
+[ "$(nproc)" -eq 2 ] && ok "2 vCPUs" || not_ok "2 vCPUs (have $(nproc))"
+tap_done
