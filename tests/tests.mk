@@ -1,11 +1,12 @@
 # tests/tests.mk - in-guest suites and the harness scripts (included by Makefile).
 #
 # A suite is one program emitting TAP; it lands in $(G)/tests/suites/NN-name
-# and run-suites runs them in name order. Shell suites are tests/guest/NN-*.sh.
+# and run-suites runs them in name order. Shell suites are tests/guest/NN-*.sh;
+# C suites are declared below with guest_suite.
 
 SUITES_SH := $(wildcard tests/guest/[0-9]*.sh)
 GUEST_FILES += $(patsubst tests/guest/%.sh,$(G)/tests/suites/%,$(SUITES_SH))
-GUEST_FILES += $(G)/tests/suites/01-hpet $(G)/tests/tap.sh $(G)/bin/run-suites
+GUEST_FILES += $(G)/tests/tap.sh $(G)/bin/run-suites
 
 $(G)/tests/suites/%: tests/guest/%.sh
 	@install -D -m 755 $< $@
@@ -14,6 +15,15 @@ $(G)/tests/tap.sh: tests/tap.sh
 $(G)/bin/run-suites: tests/run-suites
 	@install -D -m 755 $< $@
 
-$(G)/tests/suites/01-hpet: tests/guest/hpet_probe.c tests/tap.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+GUEST_TEST_DEPS := tests/tap.h tests/guest/vclock_test.h include/vclock_abi.h
+
+# $(call guest_suite,NN-name,source stem in tests/guest,extra objects/flags)
+define guest_suite
+GUEST_FILES += $(G)/tests/suites/$(1)
+$(G)/tests/suites/$(1): tests/guest/$(2).c $(GUEST_TEST_DEPS) $(filter %.a,$(3))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -o $$@ $$< $(3)
+endef
+
+$(eval $(call guest_suite,01-hpet,hpet_probe))
+$(eval $(call guest_suite,21-kmod-mapping,kmod_mapping))

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vclock.h - what the parts of the vclock module share.
+ *
+ *   vclock_main.c    module init/exit, the misc device, ioctls, parameters
+ *   vclock_mmap.c    the mapping: mmap rules, population strategies, .fault
+ *   vclock_hpet.c    finding and checking the HPET
+ *   vclock_tk.c      the timekeeper that publishes struct vclock_data
+ *   vclock_pte.c     introspection: what the page tables really hold
+ *   vclock_status.c  the debugfs status file
+ */
+#ifndef _VCLOCK_H
+#define _VCLOCK_H
+
+/* Included first by every file of the module, so this prefix applies. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/io.h>
+#include <linux/mm_types.h>
+#include <linux/types.h>
+#include <linux/version.h>
+
+#include <vclock_abi.h>
+
+/* vmf_insert_mixed_prot() was removed in v6.4. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define VCLOCK_HAVE_MIXED 1
+#else
+#define VCLOCK_HAVE_MIXED 0
+#endif
+
+struct seq_file;
+
+/* ---- vclock_hpet.c ---- */
+struct vclock_hpet {
+	phys_addr_t address;		/* physical base, 0 if none */
+	void __iomem *regs;		/* our own UC- mapping of it */
+	u32 period_fs;
+	u32 num_timers;
+	bool counter_64;
+	bool usable;			/* present, sane period, counting */
+};
+extern struct vclock_hpet vclock_hpet;
+
+int vclock_hpet_init(unsigned long address_param);
+void vclock_hpet_exit(void);
+static inline u32 vclock_hpet_counter(void)
+{
+	return readl(vclock_hpet.regs + VCLOCK_HPET_COUNTER);
+}
+
+/* ---- vclock_tk.c ---- */
+int vclock_tk_init(struct vclock_data *vd);
+void vclock_tk_exit(void);
+unsigned int vclock_tk_modes(void);		/* bitmask of usable modes */
+int vclock_tk_mode(void);			/* published mode */
+int vclock_tk_request_mode(int mode);		/* -EINVAL if unusable */
+const char *vclock_tk_kernel_cs(void);
+void vclock_tk_status(struct seq_file *m);
+extern unsigned int vclock_update_us;
+
+/* ---- vclock_mmap.c ---- */
+extern const struct vm_operations_struct vclock_vm_ops;
+int vclock_mmap(struct file *file, struct vm_area_struct *vma);
+int vclock_mmap_init(struct page *data_page);
+void vclock_mmap_exit(void);
+unsigned int vclock_strategies(void);		/* bitmask available */
+enum vclock_cache vclock_requested_cache(unsigned int lab, unsigned int page);
+void vclock_mmap_status(struct seq_file *m);
+long vclock_live_vma_count(void);
+
+/* ---- vclock_pte.c ---- */
+long vclock_query(struct vclock_query __user *uq);
+int vclock_pte_init(void);
+
+/* ---- vclock_status.c ---- */
+int vclock_status_init(void);
+void vclock_status_exit(void);
+
+/* ---- vclock_main.c ---- */
+unsigned int vclock_file_strategy(struct file *file);
+extern atomic_long_t vclock_open_files;
+
+#endif /* _VCLOCK_H */

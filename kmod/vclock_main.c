@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vclock - Linux v4.6's [vvar] with the HPET, as a misc device.
+ *
+ * /dev/vclock (0444) maps as ONE read-only VMA: the timekeeper's data page
+ * and a lab page (RAM, write-back) followed by the HPET's MMIO page
+ * (uncached), filled lazily from .fault with vmf_insert_pfn_prot() - what
+ * Linux v4.6 did for every process's [vvar] and removed in v4.7. See
+ * include/vclock_abi.h for the layout and ioctls, vclock.h for the parts.
+ */
+#include "vclock.h"
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+static unsigned long hpet_address;
+module_param(hpet_address, ulong, 0444);
+MODULE_PARM_DESC(hpet_address, "physical address of the HPET (default: from the ACPI HPET table)");
+
+atomic_long_t vclock_open_files;
+static struct page *vclock_data_page;
+
+/* The open file's strategy for mmap offset 0 lives in private_data. */
+unsigned int vclock_file_strategy(struct file *file)
+{
+	return (unsigned int)(uintptr_t)READ_ONCE(file->private_data);
+}
+
+static int vclock_open(struct inode *inode, struct file *file)
+{
+	/* Not exclusive: CRIU opens the device itself while dumping. */
+	file->private_data = (void *)(uintptr_t)VCLOCK_STRATEGY_FAULT;
+	atomic_long_inc(&vclock_open_files);
+	return nonseekable_open(inode, file);
+}
+
+static int vclock_release(struct inode *inode, struct file *file)
+{
+	atomic_long_dec(&vclock_open_files);
+	return 0;
+}
+
+static long vclock_ioctl_info(struct file *file, struct vclock_info __user *uinfo)
+{
+	struct vclock_info info = {
+		.abi_version = VCLOCK_ABI_VERSION,
+		.layout_version = VCLOCK_LAYOUT_VERSION,
+		.page_size = PAGE_SIZE,
+		.nr_pages = VCLOCK_NR_PAGES,
+		.strategies = vclock_strategies(),
+		.modes = vclock_tk_modes(),
+		.clock_mode = vclock_tk_mode(),
+		.file_strategy = vclock_file_strategy(file),
+		.hpet_address = vclock_hpet.usable ? vclock_hpet.address : 0,
+		.hpet_period_fs = vclock_hpet.period_fs,
+		.update_interval_us = READ_ONCE(vclock_update_us),
+	};
+
+	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long vclock_ioctl_set_strategy(struct file *file, __u32 __user *ustrategy)
+{
+	__u32 strategy;
+
+	if (get_user(strategy, ustrategy))
+		return -EFAULT;
+	if (strategy == VCLOCK_STRATEGY_FILE || strategy >= VCLOCK_NR_STRATEGIES)
+		return -EINVAL;
+	if (!(vclock_strategies() & BIT(strategy)))
+		return -EOPNOTSUPP;
+	WRITE_ONCE(file->private_data, (void *)(uintptr_t)strategy);
+	return 0;
+}
+
+static long vclock_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VCLOCK_IOC_INFO:
+		return vclock_ioctl_info(file, uarg);
+	case VCLOCK_IOC_SET_STRATEGY:
+		return vclock_ioctl_set_strategy(file, uarg);
+	case VCLOCK_IOC_QUERY:
+		return vclock_query(uarg);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations vclock_fops = {
+	.owner = THIS_MODULE,
+	.open = vclock_open,
+	.release = vclock_release,
+	.mmap = vclock_mmap,
+	.unlocked_ioctl = vclock_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static struct miscdevice vclock_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = VCLOCK_NAME,
+	.fops = &vclock_fops,
+	.mode = 0444,
+};
+
+static int __init vclock_init(void)
+{
+	int err;
+
+	err = vclock_hpet_init(hpet_address);
+	if (err)
+		return err;
+	vclock_pte_init();
+	vclock_data_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!vclock_data_page) {
+		err = -ENOMEM;
+		goto err_hpet;
+	}
+	err = vclock_mmap_init(vclock_data_page);
+	if (err)
+		goto err_page;
+	err = vclock_tk_init(page_address(vclock_data_page));
+	if (err)
+		goto err_mmap;
+	vclock_status_init();
+	err = misc_register(&vclock_misc);
+	if (err)
+		goto err_status;
+	return 0;
+
+err_status:
+	vclock_status_exit();
+	vclock_tk_exit();
+err_mmap:
+	vclock_mmap_exit();
+err_page:
+	__free_page(vclock_data_page);
+err_hpet:
+	vclock_hpet_exit();
+	return err;
+}
+
+/* No mapping or open file is left: each holds a reference on the module. */
+static void __exit vclock_exit(void)
+{
+	misc_deregister(&vclock_misc);
+	vclock_status_exit();
+	vclock_tk_exit();
+	vclock_mmap_exit();
+	__free_page(vclock_data_page);
+	vclock_hpet_exit();
+}
+
+module_init(vclock_init);
+module_exit(vclock_exit);
+MODULE_DESCRIPTION("vclock: the v4.6 [vvar] with the HPET page, as a device");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vclock_test.h - helpers for the in-guest suites that drive /dev/vclock
+ * directly (mapping per strategy, the introspection ioctl, /proc/self/maps
+ * and smaps, "does this crash the child").
+ */
+#ifndef VCLOCK_TEST_H
+#define VCLOCK_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vclock_abi.h>
+
+#include "../tap.h"
+
+static const char *const vt_strategy_names[] = VCLOCK_STRATEGY_NAMES;
+static const char *const vt_cache_names[] = VCLOCK_CACHE_NAMES;
+static const char *const vt_page_names[] = VCLOCK_PAGE_NAMES;
+
+static inline int vt_open(void)
+{
+	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		tap_bail("cannot open " VCLOCK_DEVICE ": %s (is the module loaded?)",
+			 strerror(errno));
+	return fd;
+}
+
+/* One strategy's mapping: one VMA, or two for split. */
+struct vt_map {
+	unsigned int strategy;
+	uint8_t *base;		/* data pages (whole layout unless split) */
+	uint8_t *hpet;		/* the HPET page */
+	size_t len;		/* of base */
+};
+
+static inline const volatile uint32_t *vt_counter(const struct vt_map *m)
+{
+	return (const volatile uint32_t *)(m->hpet + VCLOCK_HPET_COUNTER);
+}
+
+static inline const struct vclock_data *vt_data(const struct vt_map *m)
+{
+	return (const struct vclock_data *)(m->base + VCLOCK_PAGE_DATA * VCLOCK_PAGE_SIZE);
+}
+
+static inline void *vt_mmap(int fd, size_t len, int prot, int flags, unsigned int strategy,
+			    unsigned int lab, unsigned int page)
+{
+	return mmap(NULL, len, prot, flags, fd, VCLOCK_MMAP_OFFSET(strategy, lab, page));
+}
+
+/* Map the layout the way @strategy wants it; 0 or -errno. */
+static inline int vt_map(int fd, unsigned int strategy, unsigned int lab, struct vt_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->strategy = strategy;
+	if (strategy != VCLOCK_STRATEGY_SPLIT) {
+		m->len = VCLOCK_MAP_SIZE;
+		m->base = vt_mmap(fd, m->len, PROT_READ, MAP_SHARED, strategy, lab, 0);
+		if (m->base == MAP_FAILED)
+			return -errno;
+		m->hpet = m->base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
+		return 0;
+	}
+	m->len = VCLOCK_NR_DATA_PAGES * VCLOCK_PAGE_SIZE;
+	m->base = vt_mmap(fd, m->len, PROT_READ, MAP_SHARED, strategy, lab, 0);
+	if (m->base == MAP_FAILED)
+		return -errno;
+	m->hpet = vt_mmap(fd, VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED, strategy, lab,
+			  VCLOCK_PAGE_HPET);
+	if (m->hpet == MAP_FAILED) {
+		int err = -errno;
+
+		munmap(m->base, m->len);
+		return err;
+	}
+	return 0;
+}
+
+static inline void vt_unmap(struct vt_map *m)
+{
+	munmap(m->base, m->len);
+	if (m->strategy == VCLOCK_STRATEGY_SPLIT)
+		munmap(m->hpet, VCLOCK_PAGE_SIZE);
+}
+
+/* Introspection of @pid's vclock VMAs; returns pages found or -errno. */
+static inline int vt_query(int fd, pid_t pid, struct vclock_pte_info *e, unsigned int max,
+			   unsigned int *nr_vmas)
+{
+	struct vclock_query q = {
+		.pid = pid, .max_entries = max, .entries = (uintptr_t)e,
+	};
+
+	if (ioctl(fd, VCLOCK_IOC_QUERY, &q) < 0)
+		return -errno;
+	if (nr_vmas)
+		*nr_vmas = q.nr_vmas;
+	return (int)q.nr_entries;
+}
+
+static inline int vt_present(const struct vclock_pte_info *e, int n)
+{
+	int i, p = 0;
+
+	for (i = 0; i < n; i++)
+		p += e[i].present;
+	return p;
+}
+
+/* The entry for user address @addr, or NULL. */
+static inline const struct vclock_pte_info *vt_entry(const struct vclock_pte_info *e, int n,
+						     const void *addr)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].addr == (uintptr_t)addr)
+			return &e[i];
+	return NULL;
+}
+
+/* Lines of /proc/self/maps naming /dev/vclock. */
+static inline int vt_count_vmas(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, VCLOCK_DEVICE))
+			n++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The /proc/self/maps line of the VMA starting at @addr (no newline). */
+static inline int vt_maps_line(const void *addr, char *out, size_t size)
+{
+	char line[512], want[32];
+	int found = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want))) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(out, size, "%s", line);
+			found = 1;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The smaps VmFlags of the VMA starting at @addr, e.g. "rd mr ms io pf de dd". */
+static inline int vt_vmflags(const void *addr, char *out, size_t size)
+{
+	char line[512], want[32];
+	int in = 0, found = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in = !strncmp(line, want, strlen(want));
+		if (in && !strncmp(line, "VmFlags:", 8)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(out, size, "%.255s", line + 9);
+			found = 1;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static inline int vt_has_flag(const char *flags, const char *flag)
+{
+	char buf[256], *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", flags);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (!strcmp(tok, flag))
+			return 1;
+	return 0;
+}
+
+/*
+ * Run @fn(@arg) in a child; return the signal that killed it, 0 if it
+ * returned, or 256 + its exit status if that was not 0.
+ */
+static inline int vt_in_child(void (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		fn(arg);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status);
+	return WEXITSTATUS(status) ? 256 + WEXITSTATUS(status) : 0;
+}
+
+static inline uint64_t vt_raw_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Read and write a module parameter; 0 or -errno. */
+static inline int vt_param_write(const char *name, const char *val)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static inline int vt_param_read(const char *name, char *out, size_t size)
+{
+	char path[128];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ok = fgets(out, (int)size, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	out[strcspn(out, "\n")] = 0;
+	return 0;
+}
+
+#endif /* VCLOCK_TEST_H */
