@@ -11,16 +11,6 @@
 
 static int fd;
 
-static void touch_all(const struct vt_map *m)
-{
-	volatile uint64_t sink;
-
-	sink = vt_data(m)->magic;
-	sink = *(volatile uint64_t *)(m->base + VCLOCK_PAGE_LAB * VCLOCK_PAGE_SIZE);
-	sink = *vt_counter(m);
-	(void)sink;
-}
-
 /* The counter through the mapping runs at the rate its period says (±1%). */
 static double hpet_rate_ratio(const struct vt_map *m)
 {
@@ -86,7 +76,7 @@ static void check_strategy(unsigned int s)
 	tap_ok(n > 0 && e[0].strategy == s, "%s: introspection reports strategy %s", name,
 	       n > 0 && e[0].strategy < VCLOCK_NR_STRATEGIES ? vt_strategy_names[e[0].strategy] : "?");
 
-	touch_all(&m);
+	vt_touch_all(&m);
 	n = vt_query(fd, 0, e, 8, NULL);
 	n = n < 0 ? 0 : n;
 	tap_ok(vt_present(e, n) == VCLOCK_NR_PAGES, "%s: %d PTEs after touching every page",

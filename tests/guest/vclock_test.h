@@ -90,6 +90,17 @@ static inline int vt_map(int fd, unsigned int strategy, unsigned int lab, struct
 	return 0;
 }
 
+/* Fault in every page of the layout with real loads. */
+static inline void vt_touch_all(const struct vt_map *m)
+{
+	volatile uint64_t sink;
+
+	sink = *(const volatile uint32_t *)(m->base + VCLOCK_PAGE_DATA * VCLOCK_PAGE_SIZE);
+	sink = *(const volatile uint64_t *)(m->base + VCLOCK_PAGE_LAB * VCLOCK_PAGE_SIZE);
+	sink = *vt_counter(m);
+	(void)sink;
+}
+
 static inline void vt_unmap(struct vt_map *m)
 {
 	munmap(m->base, m->len);
