@@ -29,3 +29,8 @@ $(eval $(call guest_suite,01-hpet,hpet_probe))
 $(eval $(call guest_suite,21-kmod-mapping,kmod_mapping))
 $(eval $(call guest_suite,22-kmod-pat,kmod_pat))
 $(eval $(call guest_suite,29-kmod-lifecycle,kmod_lifecycle))
+
+# Host-side tests of the harness itself (shell, TAP).
+UNIT_TESTS += $(B)/unit/summarize_test $(B)/unit/vm_run_test
+$(B)/unit/%_test: tests/unit/%_test.sh
+	@install -D -m 755 $< $@
