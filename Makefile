@@ -54,8 +54,8 @@ kmod:
 # ---- the parts: each directory's .mk adds its products to these lists --------
 GUEST_FILES :=	# files under $(G), copied into the guest at /opt/vclock
 UNIT_TESTS  :=	# host unit-test programs under $(B)/unit (ASan/UBSan builds)
-include tests/tests.mk
 -include vdso/vdso.mk userspace/userspace.mk criu-tests/criu-tests.mk
+include tests/tests.mk
 
 guest-tree: $(GUEST_FILES) unit
 	@mkdir -p $(G)/bin $(G)/lib $(G)/kmod $(G)/tests/suites
