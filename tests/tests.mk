@@ -34,3 +34,5 @@ $(eval $(call guest_suite,29-kmod-lifecycle,kmod_lifecycle))
 UNIT_TESTS += $(B)/unit/summarize_test $(B)/unit/vm_run_test
 $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
+$(eval $(call guest_suite,30-abuse-input,abuse_input))
+$(eval $(call guest_suite,31-abuse-fuzz,abuse_fuzz))
