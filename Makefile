@@ -16,7 +16,7 @@ CC        := gcc
 CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(TOP)/include
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all setup check check-run demo demo-run bench clean help kmod image guest-tree unit
+.PHONY: all setup check check-long check-run demo demo-run bench clean help kmod image guest-tree unit
 
 all: kmod guest-tree image
 
@@ -24,6 +24,8 @@ help:
 	@echo "make          build module, library, tools, tests and the guest image"
 	@echo "make check    install what is missing, build, run host unit tests and all"
 	@echo "              in-guest suites in one QEMU boot; last line: N passed, N failed"
+	@echo "make check-long  the same with the long variants (fuzz 120 s, churn 30 s,"
+	@echo "              1000 map and 200 insmod cycles, 50 CRIU cycles)"
 	@echo "make demo     install, build, boot the guest and show vclock at work"
 	@echo "make bench    benchmarks (see README)"
 	@echo "make clean    remove build products"
@@ -42,6 +44,10 @@ demo: setup
 
 check-run: all
 	@$(TOP)/tests/check
+
+check-long: setup
+	@$(MAKE) --no-print-directory all
+	@CHECK_LONG=1 $(TOP)/tests/check
 
 demo-run: all
 	@$(TOP)/vm/demo

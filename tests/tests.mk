@@ -36,3 +36,4 @@ $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
 $(eval $(call guest_suite,30-abuse-input,abuse_input))
 $(eval $(call guest_suite,31-abuse-fuzz,abuse_fuzz))
+$(eval $(call guest_suite,33-abuse-cycles,abuse_cycles))

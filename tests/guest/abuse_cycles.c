@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abuse_cycles - repetition must not leak: many open/mmap/touch/munmap/close
+ * cycles over every strategy and lab mode, then many insmod/rmmod cycles
+ * with a mapping made and dropped each time. Kernel memory (Slab,
+ * VmallocUsed, free pages; after dropping caches) may not
+ * grow by more than a stated tolerance (free pages counted from
+ * /proc/zoneinfo, per-CPU lists included), and the module's live counters end
+ * at zero. 300 and 100 cycles by default; 1000 and 200 with VCLOCK_LONG.
+ * Leaves the module loaded with default parameters.
+ */
+#include <sys/syscall.h>
+
+#include "vclock_test.h"
+
+#define MODULE_PATH "/opt/vclock/kmod/vclock.ko"
+
+struct mem {
+	long slab_kb, vmalloc_kb, free_kb;
+};
+
+static long meminfo(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			sscanf(line + strlen(key), " %ld", &v);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * Free memory including the per-CPU free lists, which MemFree leaves out
+ * (a few hundred pages could hide a small leak there).
+ */
+static long free_kb(void)
+{
+	long pages = 0, v;
+	char line[256];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " pages free %ld", &v) == 1 || sscanf(line, " count: %ld", &v) == 1)
+			pages += v;
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void measure(struct mem *m)
+{
+	int i;
+
+	sync();
+	for (i = 0; i < 2; i++) {
+		FILE *f = fopen("/proc/sys/vm/drop_caches", "w");
+
+		if (f) {
+			fputs("3\n", f);
+			fclose(f);
+		}
+		usleep(100000);
+	}
+	m->slab_kb = meminfo("Slab:");
+	m->vmalloc_kb = meminfo("VmallocUsed:");
+	m->free_kb = free_kb();
+}
+
+static long status_live(void)
+{
+	long a, b, c, d, v = -1;
+	char line[256];
+	FILE *f = fopen("/sys/kernel/debug/vclock/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "live_vmas: fault=%ld remap=%ld split=%ld mixed=%ld", &a, &b, &c, &d) == 4)
+			v = a + b + c + d;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int load(void)
+{
+	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int one_mapping_cycle(unsigned int i)
+{
+	unsigned int s = 1 + i % (VCLOCK_NR_STRATEGIES - 1), lab = (i / 4) % VCLOCK_NR_LAB;
+	struct vt_map m;
+	int fd = open(VCLOCK_DEVICE, O_RDONLY), ok;
+
+	if (fd < 0)
+		return 0;
+	if (vt_map(fd, s, lab, &m)) {
+		close(fd);
+		return 0;
+	}
+	vt_touch_all(&m);
+	ok = vt_data(&m)->magic == VCLOCK_MAGIC;
+	vt_unmap(&m);
+	close(fd);
+	return ok;
+}
+
+/*
+ * Growth allowed: 192 KiB of noise (measured: under 100) plus 1 KiB a cycle,
+ * well below one leaked page (4 KiB) a cycle.
+ */
+static void check_growth(const char *what, const struct mem *a, const struct mem *b, int cycles)
+{
+	long slab = b->slab_kb - a->slab_kb, vm = b->vmalloc_kb - a->vmalloc_kb;
+	long used = a->free_kb - b->free_kb;
+	long tol = 192 + cycles;
+
+	tap_diag("%s: Slab %ld -> %ld, VmallocUsed %ld -> %ld, free %ld -> %ld KiB", what,
+		 a->slab_kb, b->slab_kb, a->vmalloc_kb, b->vmalloc_kb, a->free_kb, b->free_kb);
+	if (a->slab_kb < 0 || a->vmalloc_kb < 0 || a->free_kb < 0)
+		tap_bail("cannot read /proc/meminfo");
+
+	tap_ok(slab <= tol, "%s: Slab grew %ld KiB over %d cycles (tolerance %ld KiB)", what, slab,
+	       cycles, tol);
+	tap_ok(vm <= tol, "%s: VmallocUsed grew %ld KiB (tolerance %ld KiB)", what, vm, tol);
+	tap_ok(used <= tol, "%s: free pages (zones + per-CPU lists) fell %ld KiB (tolerance %ld KiB)",
+	       what, used, tol);
+}
+
+int main(void)
+{
+	int long_run = getenv("VCLOCK_LONG") != NULL;
+	int maps = long_run ? 1000 : 300, loads = long_run ? 200 : 100, i, good = 0, loaded = 0;
+	struct mem before, after;
+
+	tap_header();
+	if (access("/sys/module/vclock", F_OK))
+		tap_bail("the vclock module is not loaded (run with vm/run --load)");
+
+	one_mapping_cycle(0);	/* warm up caches and slabs */
+	measure(&before);
+	for (i = 0; i < maps; i++)
+		good += one_mapping_cycle((unsigned int)i);
+	measure(&after);
+	tap_ok(good == maps, "%d of %d open/mmap/touch/munmap/close cycles read the page", good, maps);
+	tap_ok(status_live() == 0, "live VMA count back to 0 (%ld)", status_live());
+	check_growth("mapping cycles", &before, &after, maps);
+
+	syscall(SYS_delete_module, "vclock", O_NONBLOCK);
+	load();
+	syscall(SYS_delete_module, "vclock", O_NONBLOCK);
+	measure(&before);
+	for (i = 0; i < loads; i++) {
+		if (load())
+			break;
+		good = one_mapping_cycle((unsigned int)i);
+		if (syscall(SYS_delete_module, "vclock", O_NONBLOCK) || !good)
+			break;
+		loaded++;
+	}
+	measure(&after);
+	tap_ok(loaded == loads, "%d of %d insmod/map/rmmod cycles", loaded, loads);
+	check_growth("insmod/rmmod cycles", &before, &after, loads);
+	tap_ok(load() == 0 && access(VCLOCK_DEVICE, F_OK) == 0, "loaded again at the end");
+	return tap_done();
+}
