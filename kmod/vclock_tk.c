@@ -8,9 +8,12 @@
  *
  * An hrtimer refreshes the bases every update_us. Each update takes an
  * anchor: the kernel's clocks at one counter value (ktime_get_snapshot(),
- * exact when the counter is the kernel's own clocksource, else bracketed by
- * two counter reads). From consecutive anchors it measures the kernel's rate
- * (so adjtimex frequency changes are followed) and then publishes:
+ * exact when the counter is the kernel's own clocksource, else the tightest
+ * of three brackets of two counter reads). From anchors it measures the
+ * kernel's rate (so adjtimex frequency changes are followed: from one update
+ * to the next with exact anchors, over a second with bracketed ones; a new
+ * mode starts from the kernel's own mult, or the counter's nominal rate)
+ * and then publishes:
  *
  *   - continuity: a new base is never below what the old parameters give
  *     right now, read with the writer's seqcount already odd, so no reader
@@ -78,6 +81,8 @@ static struct {
 	int mode;		/* published enum vclock_mode */
 	int req_mode;		/* enum vclock_mode or VCLOCK_MODE_AUTO */
 	int kernel_cs;		/* the kernel's clocksource as a vclock mode */
+	u32 kmult, kraw_mult;	/* its current ns per cycle, for MONOTONIC */
+	u32 kshift;		/* and MONOTONIC_RAW, as mult >> kshift */
 	u32 shift;
 	u32 nominal_mult;
 	u64 mask;
@@ -159,25 +164,26 @@ static int vclock_pick_mode(void)
 
 /* ---- anchors and lines ------------------------------------------------ */
 
-/* The kernel's clocks at one value of @mode's counter. Process or irq context. */
-static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
+/*
+ * The kernel's clocks at one value of @mode's counter, bracketed by two
+ * counter reads; exact when the counter is the kernel's clocksource (the
+ * snapshot's own reading falls in the bracket). Process or irq context.
+ */
+static bool vclock_anchor_once(int mode, u64 mask, struct vclock_anchor *a)
 {
 	struct system_time_snapshot snap;
 	ktime_t real0, real1;
 	u64 c0, c1, window;
-	int tries = 3;
 
-	do {
-		real0 = ktime_mono_to_any(0, TK_OFFS_REAL);
-		c0 = vclock_read(mode);
-		ktime_get_snapshot(&snap);
-		c1 = vclock_read(mode);
-		a->offs_boot = ktime_mono_to_any(0, TK_OFFS_BOOT);
-		a->offs_tai = ktime_mono_to_any(0, TK_OFFS_TAI);
-		real1 = ktime_mono_to_any(0, TK_OFFS_REAL);
-	} while (real0 != real1 && --tries);
+	real0 = ktime_mono_to_any(0, TK_OFFS_REAL);
+	c0 = vclock_read(mode);
+	ktime_get_snapshot(&snap);
+	c1 = vclock_read(mode);
+	a->offs_boot = ktime_mono_to_any(0, TK_OFFS_BOOT);
+	a->offs_tai = ktime_mono_to_any(0, TK_OFFS_TAI);
+	real1 = ktime_mono_to_any(0, TK_OFFS_REAL);
 	if (real0 != real1)
-		return false;	/* the clock is being set right now */
+		return false;	/* the clock was set meanwhile */
 
 	a->offs_real = real0;
 	a->mono = ktime_sub(snap.real, real0);
@@ -192,6 +198,24 @@ static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
 	}
 	a->valid = true;
 	return true;
+}
+
+/* Exact, or the tightest of a few brackets: its slack becomes a step. */
+static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
+{
+	struct vclock_anchor try;
+	int i;
+
+	a->valid = false;
+	for (i = 0; i < 3; i++) {
+		if (!vclock_anchor_once(mode, mask, &try))
+			continue;
+		if (!a->valid || try.slack < a->slack)
+			*a = try;
+		if (!a->slack)
+			break;
+	}
+	return a->valid;
 }
 
 /* A line's value @delta cycles after cycle_last. */
@@ -215,6 +239,19 @@ static u32 vclock_rate(u64 ns, u64 cycles)
 	if (m > nominal + nominal / 8 || m < nominal - nominal / 8)
 		return nominal;
 	return (u32)m;
+}
+
+/* The kernel's own rate in our shift: right for its clocksource, at once. */
+static u32 vclock_kernel_rate(u32 kmult)
+{
+	u32 kshift = READ_ONCE(tk.kshift);
+	u64 m;
+
+	if (!kmult)
+		return tk.nominal_mult;
+	m = kshift > tk.shift ? (u64)kmult >> (kshift - tk.shift) :
+				(u64)kmult << (tk.shift - kshift);
+	return m && m <= U32_MAX ? (u32)m : tk.nominal_mult;
 }
 
 /*
@@ -335,12 +372,15 @@ static void vclock_tk_update(void)
 	vclock_write_begin(vd);
 
 	/*
-	 * Where the published clocks stand right now, and the new counter at
-	 * the same instant (one reading when the mode stays).
+	 * Where the published clocks stand right now (the floor), then the new
+	 * counter: one reading when the mode stays; else the old counter first,
+	 * so the floor is never from a later instant than the new line's start
+	 * (an HPET read can stall for microseconds; that becomes a step
+	 * forward, not a new line that starts ahead of the kernel).
 	 */
-	c_now = vclock_read(mode);
+	c_old = vclock_read(tk.mode);
+	c_now = tk.mode == mode ? c_old : vclock_read(mode);
 	if (tk.mode != VCLOCK_MODE_NONE) {
-		c_old = tk.mode == mode ? c_now : vclock_read(tk.mode);
 		dc = (c_old - tk.cycle_last) & tk.mask;
 		floor_m = vclock_line_at(&tk.mono, dc, &fm);
 		floor_r = vclock_line_at(&tk.raw, dc, &fr);
@@ -368,11 +408,18 @@ static void vclock_tk_update(void)
 		floor_r = 0;
 	}
 
+	/*
+	 * The rate: measured since the base anchor; without one (a new mode),
+	 * the kernel's own when this is its clocksource, else nominal.
+	 */
 	rate_m = rate_r = tk.nominal_mult;
 	if (tk.base.valid) {
 		dc = (a.cycles - tk.base.cycles) & tk.mask;
 		rate_m = vclock_rate(a.mono - tk.base.mono, dc);
 		rate_r = vclock_rate(a.raw - tk.base.raw, dc);
+	} else if (!a.slack) {
+		rate_m = vclock_kernel_rate(READ_ONCE(tk.kmult));
+		rate_r = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
 	}
 
 	dc = (c_now - a.cycles) & tk.mask;
@@ -443,6 +490,9 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	set_normalized_timespec64(&mono, real.tv_sec + ktk->wall_to_monotonic.tv_sec,
 				  real.tv_nsec + ktk->wall_to_monotonic.tv_nsec);
 	WRITE_ONCE(tk.kernel_cs, vclock_cs_mode(ktk->tkr_mono.clock));
+	WRITE_ONCE(tk.kmult, ktk->tkr_mono.mult);
+	WRITE_ONCE(tk.kraw_mult, ktk->tkr_raw.mult);
+	WRITE_ONCE(tk.kshift, ktk->tkr_mono.shift);
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
 	vclock_write_begin(vd);
