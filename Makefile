@@ -27,7 +27,8 @@ help:
 	@echo "make check-long  the same with the long variants (fuzz 120 s, churn 30 s,"
 	@echo "              1000 map and 200 insmod cycles, 50 CRIU cycles)"
 	@echo "make demo     install, build, boot the guest and show vclock at work"
-	@echo "make bench    benchmarks (see README)"
+	@echo "make bench    two guest boots (clocksource hpet, then tsc) running vclock-bench;"
+	@echo "              writes out/bench.json and the chart out/bench.png"
 	@echo "make clean    remove build products"
 	@echo "vm/run --help run your own command in the guest"
 	@echo "Variables: KVER=<ver> KDIR=<headers dir> pick the guest kernel (default: newest"
@@ -41,6 +42,10 @@ check: setup
 
 demo: setup
 	@$(MAKE) --no-print-directory demo-run
+
+bench: setup
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/vm/bench
 
 check-run: all
 	@$(TOP)/tests/check
@@ -60,7 +65,7 @@ kmod:
 # ---- the parts: each directory's .mk adds its products to these lists --------
 GUEST_FILES :=	# files under $(G), copied into the guest at /opt/vclock
 UNIT_TESTS  :=	# host unit-test programs under $(B)/unit (ASan/UBSan builds)
--include vdso/vdso.mk userspace/userspace.mk criu-tests/criu-tests.mk
+-include vdso/vdso.mk userspace/userspace.mk userspace/bench.mk criu-tests/criu-tests.mk
 include tests/tests.mk
 
 guest-tree: $(GUEST_FILES) unit
@@ -73,5 +78,5 @@ image: kmod guest-tree
 	@$(TOP)/vm/mkinitramfs $(KVER) $(G) $(IMAGE)
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(TOP)/out
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(TOP)/kmod clean >/dev/null; fi

@@ -34,6 +34,14 @@ $(eval $(call guest_suite,29-kmod-lifecycle,kmod_lifecycle))
 UNIT_TESTS += $(B)/unit/summarize_test $(B)/unit/vm_run_test
 $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
+$(eval $(call guest_suite,23-kmod-timekeeper,kmod_timekeeper,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
 $(eval $(call guest_suite,30-abuse-input,abuse_input))
 $(eval $(call guest_suite,31-abuse-fuzz,abuse_fuzz))
+$(eval $(call guest_suite,32-abuse-churn,abuse_churn,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
 $(eval $(call guest_suite,33-abuse-cycles,abuse_cycles))
+$(eval $(call guest_suite,34-abuse-unprivileged,abuse_unprivileged,-I$(TOP)/vdso $(LIBVCLOCK_A)))
+
+# The demo's guest half (vm/demo boots it).
+GUEST_FILES += $(G)/bin/vclock-demo
+$(G)/bin/vclock-demo: vm/demo-guest
+	@install -D -m 755 $< $@

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr_common.c - signals, the ready file, clock series, the process's own
+ * vclock VMAs and liveness checks of the pages, for the case programs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <vclock_abi.h>
+
+#include "cr_common.h"
+
+volatile sig_atomic_t cr_stop;
+volatile sig_atomic_t cr_check;
+
+int cr_parse_strategy(const char *name)
+{
+	static const char *const names[] = VCLOCK_STRATEGY_NAMES;
+	int s;
+
+	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++)
+		if (!strcmp(name, names[s]))
+			return s;
+	return -1;
+}
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	cr_stop = 1;
+}
+
+static void on_check(int sig)
+{
+	(void)sig;
+	cr_check = 1;
+}
+
+void cr_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_check;
+	sigaction(SIGUSR2, &sa, NULL);
+}
+
+void cr_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+int cr_write_ready(const char *path, const char *extra)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "pid=%d\n%s", (int)getpid(), extra ? extra : "");
+	if (fclose(f))
+		return -1;
+	return rename(tmp, path);
+}
+
+int64_t cr_sys_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	if (syscall(SYS_clock_gettime, id, &ts))
+		return INT64_MIN;
+	return cr_ts_ns(&ts);
+}
+
+void cr_series_add(struct cr_series *s, int64_t ns)
+{
+	int64_t step = ns - s->last_ns;
+
+	if (s->reads && step < 0) {
+		s->backwards++;
+		if (-step > s->max_back_ns)
+			s->max_back_ns = -step;
+	} else if (s->reads && step > s->max_step_ns) {
+		s->max_step_ns = step;
+	}
+	s->last_ns = ns;
+	s->reads++;
+}
+
+/* "start-end perms offset dev inode path": split off dev and inode. */
+static int parse_maps_line(char *line, struct cr_vmas *v)
+{
+	char range[64], perms[8], offset[32], dev[16], path[128];
+	unsigned long inode;
+	int i = v->nr;
+
+	if (sscanf(line, "%63s %7s %31s %15s %lu %127s", range, perms, offset, dev, &inode,
+		   path) != 6 || strcmp(path, VCLOCK_DEVICE))
+		return 0;
+	if (i == CR_MAX_VMAS)
+		return 0;
+	v->start[i] = (uintptr_t)strtoull(range, NULL, 16);
+	snprintf(v->line[i], sizeof(v->line[i]), "%s %s %s %s", range, perms, offset, path);
+	snprintf(v->inode[i], sizeof(v->inode[i]), "%s %lu", dev, inode);
+	v->flags[i][0] = 0;
+	v->nr++;
+	return 1;
+}
+
+/* Attach each VMA's VmFlags from smaps. */
+static void read_vmflags(struct cr_vmas *v)
+{
+	unsigned long start, end;
+	char line[512];
+	int cur = -1, i, n;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		n = 0;
+		if (sscanf(line, "%lx-%lx %n", &start, &end, &n) == 2 && n > 0) {
+			cur = -1;
+			for (i = 0; i < v->nr; i++)
+				if (v->start[i] == start)
+					cur = i;
+		} else if (cur >= 0 && !strncmp(line, "VmFlags:", 8)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(v->flags[cur], sizeof(v->flags[cur]), "%.127s", line + 9);
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+int cr_vmas_read(struct cr_vmas *v)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	memset(v, 0, sizeof(*v));
+	while (f && fgets(line, sizeof(line), f))
+		parse_maps_line(line, v);
+	if (f)
+		fclose(f);
+	read_vmflags(v);
+	return v->nr;
+}
+
+int cr_vmas_same(const struct cr_vmas *before, const struct cr_vmas *now, char *why,
+		 size_t size)
+{
+	int i;
+
+	if (before->nr != now->nr) {
+		snprintf(why, size, "%d vclock VMA(s) before, %d now", before->nr, now->nr);
+		return 0;
+	}
+	for (i = 0; i < now->nr; i++) {
+		if (strcmp(before->line[i], now->line[i])) {
+			snprintf(why, size, "VMA %d was '%s', is '%s'", i, before->line[i],
+				 now->line[i]);
+			return 0;
+		}
+		if (strcmp(before->flags[i], now->flags[i])) {
+			snprintf(why, size, "VMA %d VmFlags were '%s', are '%s'", i,
+				 before->flags[i], now->flags[i]);
+			return 0;
+		}
+	}
+	snprintf(why, size, "%d VMA(s) identical", now->nr);
+	return 1;
+}
+
+void cr_vmas_diag(const char *label, const struct cr_vmas *v)
+{
+	int i;
+
+	if (!v->nr)
+		printf("# %s: no vclock VMA\n", label);
+	for (i = 0; i < v->nr; i++)
+		printf("# %s: %s | %s | VmFlags %s\n", label, v->line[i], v->inode[i], v->flags[i]);
+	fflush(stdout);
+}
+
+bool cr_has_flag(const char *flags, const char *flag)
+{
+	size_t len = strlen(flag);
+	const char *p = flags;
+
+	while ((p = strstr(p, flag))) {
+		if ((p == flags || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+int cr_data_page_live(const void *page_addr, char *why, size_t size)
+{
+	const volatile struct vclock_data *d = page_addr;
+	uint64_t n0, n1;
+	int tries;
+
+	if (d->magic != VCLOCK_MAGIC || d->layout_version != VCLOCK_LAYOUT_VERSION) {
+		snprintf(why, size, "magic %#x layout %u", d->magic, d->layout_version);
+		return 0;
+	}
+	/* The timekeeper publishes updates: the count must move (up to ~1 s). */
+	n0 = d->update_count;
+	for (tries = 0; tries < 100; tries++) {
+		cr_sleep_ms(10);
+		n1 = d->update_count;
+		if (n1 != n0)
+			break;
+	}
+	snprintf(why, size, "magic ok, update_count %llu -> %llu", (unsigned long long)n0,
+		 (unsigned long long)n1);
+	return n1 > n0;
+}
+
+int cr_hpet_live(const void *hpet_page, char *why, size_t size)
+{
+	const volatile uint32_t *counter =
+		(const volatile uint32_t *)((const char *)hpet_page + VCLOCK_HPET_COUNTER);
+	uint32_t c0 = *counter, c1;
+
+	cr_sleep_ms(2);
+	c1 = *counter;
+	snprintf(why, size, "HPET counter %#x -> %#x", c0, c1);
+	return c1 != c0;
+}
+
+void cr_check_report(struct cr_checks *c, bool ok, const char *what)
+{
+	c->done++;
+	if (!ok)
+		c->failed++;
+	printf("# check %u: %s %s\n", c->done, ok ? "ok" : "FAILED", what);
+	fflush(stdout);
+}
+
+int cr_timens_offsets(char *buf, size_t size)
+{
+	char name[32], line[128];
+	long long sec;
+	long nsec;
+	size_t used = 0;
+	int nonzero = 0, found = 0;
+	FILE *f = fopen("/proc/self/timens_offsets", "r");
+
+	buf[0] = 0;
+	if (!f) {
+		snprintf(buf, size, "no /proc/self/timens_offsets");
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) && used < size) {
+		if (sscanf(line, "%31s %lld %ld", name, &sec, &nsec) != 3)
+			continue;
+		found++;
+		nonzero |= sec || nsec;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s %.3f s", used ? ", " : "",
+					 name, (double)sec + (double)nsec / 1e9);
+	}
+	fclose(f);
+	return found ? nonzero : -1;
+}

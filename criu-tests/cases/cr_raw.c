@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vclock-cr-raw - checkpoint/restore case: a process that maps /dev/vclock
+ * itself with one strategy and touches exactly the pages it is told to
+ * before the dump (none, the data page, the HPET page, all), so the dump
+ * sees a VMA with exactly those PTEs. With --keep-fd it keeps the device
+ * open, with the strategy set on the open file and the mapping made with
+ * offset 0 ("the file's strategy"), so CRIU must also restore the open file.
+ *
+ * The time is read with the clock_gettime system call: a reader library
+ * would add its own mapping and touch its pages, which this case must not
+ * (vclock-cr-lib covers the time read from the page).
+ * The mapping is proved to work by reading it: magic, layout version,
+ * the timekeeper's update count moving, the HPET counter moving, and the
+ * module's page-table introspection.
+ *
+ *   vclock-cr-raw --ready FILE [--strategy S] [--touch none|data|hpet|all]
+ *                 [--keep-fd] [--interval-ms N]
+ *
+ * Then: SIGUSR2 = intermediate check, SIGUSR1 = verify, print TAP, exit.
+ */
+#include <getopt.h>
+#include <sys/stat.h>
+
+#include "cr_common.h"
+#include "vclock_test.h"
+
+enum touch { TOUCH_NONE, TOUCH_DATA, TOUCH_HPET, TOUCH_ALL };
+static const char *const touch_names[] = { "none", "data", "hpet", "all" };
+
+static struct {
+	const char *ready;
+	int strategy;
+	int touch;
+	bool keep_fd;
+	unsigned int interval_ms;
+} opt = { .strategy = VCLOCK_STRATEGY_FAULT, .touch = TOUCH_ALL, .interval_ms = 5 };
+
+static int dev_fd = -1;		/* kept open only with --keep-fd */
+static struct vt_map map;
+static struct cr_vmas before;
+static struct cr_series mono, real;	/* system-call clocks */
+static struct cr_checks checks;
+
+static void usage_exit(void)
+{
+	fprintf(stderr, "usage: vclock-cr-raw --ready FILE [--strategy fault|remap|split|mixed]\n"
+		"       [--touch none|data|hpet|all] [--keep-fd] [--interval-ms N]\n");
+	exit(2);
+}
+
+static int parse_touch(const char *s)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(touch_names) / sizeof(touch_names[0])); i++)
+		if (!strcmp(s, touch_names[i]))
+			return i;
+	return -1;
+}
+
+static void parse_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ready", required_argument, NULL, 'r' },
+		{ "strategy", required_argument, NULL, 's' },
+		{ "touch", required_argument, NULL, 't' },
+		{ "keep-fd", no_argument, NULL, 'k' },
+		{ "interval-ms", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			opt.ready = optarg;
+			break;
+		case 's':
+			opt.strategy = cr_parse_strategy(optarg);
+			break;
+		case 't':
+			opt.touch = parse_touch(optarg);
+			break;
+		case 'k':
+			opt.keep_fd = true;
+			break;
+		case 'i':
+			opt.interval_ms = (unsigned int)atoi(optarg);
+			break;
+		default:
+			usage_exit();
+		}
+	}
+	if (!opt.ready || opt.strategy < 0 || opt.touch < 0 || optind != argc)
+		usage_exit();
+}
+
+/*
+ * With --keep-fd: the strategy goes on the open file and both mappings use
+ * offset strategy 0, which the module turns into the file's strategy.
+ */
+static int map_via_file(void)
+{
+	__u32 strategy = (__u32)opt.strategy;
+	bool split = opt.strategy == VCLOCK_STRATEGY_SPLIT;
+
+	if (ioctl(dev_fd, VCLOCK_IOC_SET_STRATEGY, &strategy))
+		return -errno;
+	memset(&map, 0, sizeof(map));
+	map.strategy = (unsigned int)opt.strategy;
+	map.len = (split ? VCLOCK_NR_DATA_PAGES : VCLOCK_NR_PAGES) * VCLOCK_PAGE_SIZE;
+	map.base = vt_mmap(dev_fd, map.len, PROT_READ, MAP_SHARED, VCLOCK_STRATEGY_FILE,
+			   VCLOCK_LAB_WB, 0);
+	if (map.base == MAP_FAILED)
+		return -errno;
+	if (!split) {
+		map.hpet = map.base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
+		return 0;
+	}
+	map.hpet = vt_mmap(dev_fd, VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED, VCLOCK_STRATEGY_FILE,
+			   VCLOCK_LAB_WB, VCLOCK_PAGE_HPET);
+	return map.hpet == MAP_FAILED ? -errno : 0;
+}
+
+static void setup(void)
+{
+	volatile uint32_t sink;
+	int err;
+
+	dev_fd = vt_open();
+	err = opt.keep_fd ? map_via_file() :
+			    vt_map(dev_fd, (unsigned int)opt.strategy, VCLOCK_LAB_WB, &map);
+	if (err)
+		tap_bail("mmap of %s with strategy %s: %s", VCLOCK_DEVICE,
+			 vt_strategy_names[opt.strategy], strerror(-err));
+	if (!opt.keep_fd) {
+		close(dev_fd);
+		dev_fd = -1;
+	}
+	if (opt.touch == TOUCH_DATA || opt.touch == TOUCH_ALL)
+		sink = vt_data(&map)->magic;
+	if (opt.touch == TOUCH_HPET || opt.touch == TOUCH_ALL)
+		sink = *vt_counter(&map);
+	(void)sink;
+	cr_vmas_read(&before);
+	cr_vmas_diag("before", &before);
+}
+
+/* One check that reads through the mapping, for SIGUSR2. */
+static void intermediate_check(void)
+{
+	char why[256], data[128], hpet[128], msg[600];
+	struct cr_vmas now;
+	int same, data_ok, hpet_ok;
+
+	cr_vmas_read(&now);
+	same = cr_vmas_same(&before, &now, why, sizeof(why));
+	data_ok = cr_data_page_live(vt_data(&map), data, sizeof(data));
+	hpet_ok = cr_hpet_live(map.hpet, hpet, sizeof(hpet));
+	snprintf(msg, sizeof(msg), "%s; %s; %s; monotonic %lu reads, %lu backwards", why, data,
+		 hpet, mono.reads, mono.backwards);
+	cr_check_report(&checks, same && data_ok && hpet_ok && !mono.backwards, msg);
+}
+
+static void run(void)
+{
+	while (!cr_stop) {
+		cr_series_add(&mono, cr_sys_ns(CLOCK_MONOTONIC));
+		cr_series_add(&real, cr_sys_ns(CLOCK_REALTIME));
+		if (cr_check) {
+			cr_check = 0;
+			intermediate_check();
+		}
+		cr_sleep_ms(opt.interval_ms);
+	}
+	cr_series_add(&mono, cr_sys_ns(CLOCK_MONOTONIC));
+}
+
+/* The VMA's offset (from its maps line) says the strategy it was mapped with. */
+static unsigned int line_strategy(const char *line)
+{
+	char range[64], perms[8];
+	unsigned long long offset;
+
+	if (sscanf(line, "%63s %7s %llx", range, perms, &offset) != 3)
+		return VCLOCK_NR_STRATEGIES;
+	return VCLOCK_PGOFF_STRATEGY(offset >> VCLOCK_PAGE_SHIFT);
+}
+
+static void verify_vmas(void)
+{
+	int want = opt.strategy == VCLOCK_STRATEGY_SPLIT ? 2 : 1, i, strat_ok = 1;
+	struct cr_vmas now;
+	char why[256];
+
+	cr_vmas_read(&now);
+	cr_vmas_diag("after", &now);
+	tap_ok(cr_vmas_same(&before, &now, why, sizeof(why)),
+	       "same vclock VMA(s): start, end, perms, offset, path and VmFlags (%s)", why);
+	tap_ok(now.nr == want, "%d vclock VMA(s) as before the dump (found %d)", want, now.nr);
+	for (i = 0; i < now.nr; i++)
+		strat_ok &= line_strategy(now.line[i]) == (unsigned int)opt.strategy;
+	tap_ok(now.nr && strat_ok, "the VMA offset still selects strategy %s",
+	       vt_strategy_names[opt.strategy]);
+	tap_ok(now.nr && cr_has_flag(now.flags[0], "io") &&
+	       cr_has_flag(now.flags[0], opt.strategy == VCLOCK_STRATEGY_MIXED ? "mm" : "pf") &&
+	       !cr_has_flag(now.flags[0], "wr") && !cr_has_flag(now.flags[0], "mw"),
+	       "VmFlags still io %s, never writable", opt.strategy == VCLOCK_STRATEGY_MIXED ?
+	       "mm" : "pf");
+}
+
+static void verify_reads(void)
+{
+	char why[128];
+
+	tap_ok(cr_data_page_live(vt_data(&map), why, sizeof(why)),
+	       "data page reads live through the restored mapping (%s)", why);
+	tap_ok(cr_hpet_live(map.hpet, why, sizeof(why)),
+	       "HPET page reads live through the restored mapping (%s)", why);
+}
+
+/* After the reads: every page present, with the module's cache modes. */
+static void verify_ptes(void)
+{
+	struct vclock_pte_info e[8];
+	const struct vclock_pte_info *data, *hpet;
+	unsigned int nr_vmas = 0;
+	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC), n;
+
+	n = fd < 0 ? -errno : vt_query(fd, 0, e, 8, &nr_vmas);
+	if (fd >= 0)
+		close(fd);
+	data = n > 0 ? vt_entry(e, n, vt_data(&map)) : NULL;
+	hpet = n > 0 ? vt_entry(e, n, map.hpet) : NULL;
+	tap_ok(n == VCLOCK_NR_PAGES && data && hpet && data->present && hpet->present &&
+	       data->strategy == (unsigned int)opt.strategy,
+	       "introspection: %d pages in %u VMA(s), data %s, HPET %s, strategy %s", n, nr_vmas,
+	       data && data->present ? "present" : "absent",
+	       hpet && hpet->present ? "present" : "absent",
+	       data && data->strategy < VCLOCK_NR_STRATEGIES ?
+	       vt_strategy_names[data->strategy] : "?");
+	tap_ok(data && hpet && data->effective == VCLOCK_CACHE_WB &&
+	       hpet->effective == VCLOCK_CACHE_UC_MINUS,
+	       "cache modes: data %s (want WB), HPET %s (want UC-)",
+	       data ? vt_cache_names[data->effective % VCLOCK_NR_CACHE] : "?",
+	       hpet ? vt_cache_names[hpet->effective % VCLOCK_NR_CACHE] : "?");
+}
+
+/* --keep-fd: the descriptor came back as the device, with its strategy. */
+static void verify_kept_fd(void)
+{
+	struct vclock_info info = { 0 };
+	struct cr_vmas with_new;
+	struct stat st;
+	int info_ok, extra_ok = 0, i;
+	void *p;
+
+	info_ok = fstat(dev_fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+		  ioctl(dev_fd, VCLOCK_IOC_INFO, &info) == 0;
+	tap_ok(info_ok && info.file_strategy == (unsigned int)opt.strategy,
+	       "kept fd %d is the device again, its strategy for offset 0 is %s (want %s)",
+	       dev_fd, info_ok && info.file_strategy < VCLOCK_NR_STRATEGIES ?
+	       vt_strategy_names[info.file_strategy] : "?", vt_strategy_names[opt.strategy]);
+	if (opt.strategy == VCLOCK_STRATEGY_SPLIT)
+		return;
+	p = vt_mmap(dev_fd, VCLOCK_MAP_SIZE, PROT_READ, MAP_SHARED, VCLOCK_STRATEGY_FILE,
+		    VCLOCK_LAB_WB, 0);
+	if (p != MAP_FAILED) {
+		cr_vmas_read(&with_new);
+		extra_ok = with_new.nr == before.nr + 1;
+		for (i = 0; extra_ok && i < with_new.nr; i++)
+			extra_ok = line_strategy(with_new.line[i]) == (unsigned int)opt.strategy;
+		munmap(p, VCLOCK_MAP_SIZE);
+	}
+	tap_ok(extra_ok, "a new mmap of offset 0 through the kept fd gets strategy %s",
+	       vt_strategy_names[opt.strategy]);
+}
+
+/*
+ * CRIU restores the task into a time namespace that makes its MONOTONIC
+ * continue where the dump left it: the downtime shows in REALTIME only.
+ */
+static void verify_clock(void)
+{
+	char offsets[128];
+
+	tap_ok(mono.reads > 1 && !mono.backwards,
+	       "CLOCK_MONOTONIC never went backwards (%lu reads, %lu backwards, worst %lld ns)",
+	       mono.reads, mono.backwards, (long long)mono.max_back_ns);
+	cr_timens_offsets(offsets, sizeof(offsets));
+	tap_diag("downtime: largest step between consecutive reads %.1f ms in CLOCK_REALTIME, "
+		 "%.1f ms in the task's CLOCK_MONOTONIC (time namespace offsets: %s)",
+		 (double)real.max_step_ns / 1e6, (double)mono.max_step_ns / 1e6, offsets);
+	tap_ok(!checks.failed, "%u intermediate check(s), %u failed", checks.done, checks.failed);
+}
+
+int main(int argc, char **argv)
+{
+	char extra[128];
+
+	parse_options(argc, argv);
+	cr_signals();
+	setup();
+	snprintf(extra, sizeof(extra), "strategy=%s\ntouch=%s\nkeep_fd=%d\n",
+		 vt_strategy_names[opt.strategy], touch_names[opt.touch], opt.keep_fd);
+	if (cr_write_ready(opt.ready, extra))
+		tap_bail("cannot write %s: %s", opt.ready, strerror(errno));
+	run();
+	verify_vmas();
+	verify_reads();
+	verify_ptes();
+	if (opt.keep_fd)
+		verify_kept_fd();
+	verify_clock();
+	return tap_done();
+}

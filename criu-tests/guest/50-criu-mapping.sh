@@ -1,0 +1,181 @@
+#!/bin/sh
+# 50-criu-mapping: CRIU dumps and restores processes that map /dev/vclock,
+# with the vclock plugin (-L /opt/vclock/criu), and the mapping comes back
+# as the same VMA(s) at the same place and keeps working:
+#   - fault strategy with nothing / the data page / the HPET page touched
+#     before the dump, then remap, split and mixed, each with a dump that
+#     kills the task and one with --leave-running;
+#   - a task that keeps the device open (the plugin restores the open file
+#     and its strategy);
+#   - the reader library on each strategy, with 4 reader threads, and a
+#     parent and forked child that both hold the mapping;
+#   - timens: after the restore, CRIU has put the task into a time namespace
+#     whose offsets hide the downtime from its CLOCK_MONOTONIC/BOOTTIME; the
+#     page's MONOTONIC and BOOTTIME must agree with the task's clock_gettime;
+#   - an unmodified libc program under vclock-preload.so;
+#   - the vclock-ticker workload;
+#   - plain 'criu dump' / 'criu restore' with the plugin installed in CRIU's
+#     default plugin directory instead of -L.
+# After each case the module's counts of open files and live VMAs are back
+# to what they were (no leak).
+. /opt/vclock/tests/tap.sh
+. /opt/vclock/tests/lib/criu-lib.sh
+cr_require || exit 1
+suite_t0=$(cr_ms)
+CR_BASE_COUNTS=$(cr_counts)
+users=$(cr_vclock_users)
+[ -z "$users" ] || cr_diag_lines "left by earlier suites, using /dev/vclock" "$users"
+strategies=$(sed -n 's/^strategies: //p' $CR_STATUS)
+diag "module strategies: $strategies; counts (open files, live VMAs) at start: $CR_BASE_COUNTS"
+
+offered() { case " $strategies " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# raw_case NAME MODE ARGS...: vclock-cr-raw ARGS through one round trip.
+raw_case() {
+	_name=$1 _mode=$2
+	shift 2
+	cr_prepare "$_name"
+	if cr_start vclock-cr-raw --ready "$CR_READY" "$@"; then
+		cr_roundtrip "$_mode" && cr_finish
+	else
+		not_ok "$_name: vclock-cr-raw $* started"
+	fi
+	cr_counts_back
+}
+
+# lib_case NAME MODE ARGS...: vclock-cr-lib ARGS through one round trip.
+lib_case() {
+	_name=$1 _mode=$2
+	shift 2
+	cr_prepare "$_name"
+	if cr_start vclock-cr-lib --ready "$CR_READY" "$@"; then
+		cr_roundtrip "$_mode" && cr_finish
+	else
+		not_ok "$_name: vclock-cr-lib $* started"
+	fi
+	cr_counts_back
+}
+
+for mode in kill leave-running; do
+	for touch in none data hpet; do
+		raw_case "fault-touch-$touch-$mode" $mode --strategy fault --touch $touch
+	done
+	for s in remap split mixed; do
+		if offered $s; then
+			raw_case "$s-$mode" $mode --strategy $s --touch all
+		else
+			skip "the module does not offer $s on this kernel" "$s-$mode"
+		fi
+	done
+done
+
+raw_case keep-fd-remap kill --strategy remap --touch all --keep-fd
+raw_case keep-fd-fault leave-running --strategy fault --touch data --keep-fd
+
+for s in fault remap split mixed; do
+	if offered $s; then
+		lib_case "lib-$s" kill --strategy $s
+	else
+		skip "the module does not offer $s on this kernel" "lib-$s"
+	fi
+done
+lib_case lib-threads kill --strategy fault --threads 4
+
+# CRIU restores into a time namespace that hides the downtime from the
+# task's CLOCK_MONOTONIC and CLOCK_BOOTTIME: does the page follow?
+lib_case timens kill --strategy fault --timens-check
+
+# Parent and forked child: both tasks' lines, both verified by the program.
+cr_prepare fork
+if cr_start vclock-cr-fork --ready "$CR_READY" --strategy fault; then
+	child=$(sed -n 's/^child=//p' "$CR_READY")
+	CR_TREE="$CR_PID $child"
+	child_before=$(cr_vmas "$child")
+	cr_roundtrip kill && {
+		child_after=$(cr_vmas "$child")
+		cr_diag_lines "fork: child $child maps after" "$(cr_vmas_full "$child")"
+		[ -n "$child_after" ] && [ "$child_after" = "$child_before" ] &&
+			ok "fork: child $child has the same vclock line after the restore" ||
+			not_ok "fork: child $child has the same vclock line after the restore ('$child_before' -> '$child_after')"
+		cr_finish
+	}
+else
+	not_ok "fork: vclock-cr-fork started"
+fi
+cr_counts_back
+
+# clock_gettime system calls PID makes in about a second (strace -c).
+syscalls_of() {
+	timeout 1 strace -qq -c -e trace=clock_gettime -p "$1" 2>&1 >/dev/null |
+		awk '$NF == "clock_gettime" { n += $4 } END { print n + 0 }'
+}
+
+# An unmodified program under the LD_PRELOAD shim: the shim maps the device
+# on the first clock call; afterwards the program's clock_gettime makes no
+# system call, before and after the restore. The control (no shim) shows
+# that strace does count the calls the program makes.
+preload=/opt/vclock/lib/vclock-preload.so
+cr_prepare preload
+if [ ! -f $preload ]; then
+	skip "no $preload in this build" "preload: unmodified program under vclock-preload.so"
+elif cr_start env LD_PRELOAD=$preload vclock-cr-clockloop "$CR_READY" 2; then
+	sleep 0.3
+	before=$(syscalls_of "$CR_PID")
+	[ "$(cr_vma_count "$CR_PID")" -eq 1 ] && [ "$before" -le 2 ] &&
+		ok "preload: the shim mapped /dev/vclock; $before clock_gettime syscalls in 1 s before the dump" ||
+		not_ok "preload: the shim mapped /dev/vclock ($(cr_vma_count "$CR_PID") VMA), $before clock_gettime syscalls in 1 s before the dump"
+	if cr_roundtrip kill; then
+		after=$(syscalls_of "$CR_PID")
+		[ "$after" -le 2 ] &&
+			ok "preload: after the restore the reads are still served by the page ($after syscalls in 1 s)" ||
+			not_ok "preload: after the restore the reads are still served by the page ($after syscalls in 1 s)"
+		cr_finish
+	fi
+	cr_prepare preload-control
+	if cr_start vclock-cr-clockloop "$CR_READY" 2; then
+		control=$(syscalls_of "$CR_PID")
+		[ "$control" -ge 10 ] && ok "preload-control: without the shim the same program makes $control clock_gettime syscalls in 1 s" ||
+			not_ok "preload-control: without the shim the same program makes $control clock_gettime syscalls in 1 s"
+		cr_finish
+	fi
+else
+	not_ok "preload: vclock-cr-clockloop started"
+fi
+cr_counts_back
+
+# The ticker (the demo workload): progress goes on after the restore, and on
+# SIGTERM it reports that time never went backwards.
+ticker_value() { sed -n "s/^$1=//p" "$CR_DIR/progress"; }
+_ticker_more() { [ "$(ticker_value count)" -gt "$count_after" ]; }
+_ticker_stopped() { [ "$(ticker_value running)" = 0 ] && _cr_pid_gone; }
+cr_prepare ticker
+CR_READY=$CR_DIR/progress
+if cr_start vclock-ticker --strategy fault --interval-us 2000 --out "$CR_DIR/progress"; then
+	if cr_roundtrip kill; then
+		count_after=$(ticker_value count)
+		cr_wait_for _ticker_more && ok "ticker: counts on after the restore ($count_after -> $(ticker_value count))" ||
+			not_ok "ticker: counts on after the restore (stuck at $count_after)"
+		kill -TERM "$CR_PID"
+		cr_wait_for _ticker_stopped
+		[ "$(ticker_value running)" = 0 ] && [ "$(ticker_value violations)" = 0 ] &&
+			[ "$(ticker_value state)" = mapped ] &&
+			ok "ticker: stopped cleanly, library state $(ticker_value state), $(ticker_value violations) backwards steps in $(ticker_value count) reads" ||
+			not_ok "ticker: stopped cleanly with no backwards step: $(tr '\n' ' ' <"$CR_DIR/progress")"
+	fi
+else
+	not_ok "ticker: vclock-ticker started"
+fi
+cr_counts_back
+
+# Installed into CRIU's default plugin directory, no -L: plain criu works.
+cp $CR_PLUGINS/vclock_plugin.so /usr/lib/criu/vclock_plugin.so
+CR_LIBDIR=
+raw_case installed kill --strategy fault --touch all
+grep -q 'vclock plugin: claimed' "$CR_DIR/img/dump.log" &&
+	ok "installed: plain 'criu dump' loaded the plugin from /usr/lib/criu" ||
+	not_ok "installed: plain 'criu dump' loaded the plugin from /usr/lib/criu"
+rm -f /usr/lib/criu/vclock_plugin.so
+CR_LIBDIR=$CR_PLUGINS
+
+diag "suite time $(( ($(cr_ms) - suite_t0) / 1000 )) s"
+tap_done

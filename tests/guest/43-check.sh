@@ -1,0 +1,46 @@
+#!/bin/sh
+# 43-check: vclock-check in the guest, module loaded: libvclock (linked in,
+# each strategy; and libvclock.so through --lib) passes with the library
+# mapped, the kernel's own vDSO passes as the control, NONE mode passes
+# through the fallback, and a deliberately broken library fails.
+. /opt/vclock/tests/tap.sh
+[ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
+broken=/opt/vclock/tests/helpers/libvclock-broken.so
+
+# vc NAME ARGS...: vclock-check must exit 0 and report at least 30 cases.
+vc() {
+	_name=$1; shift
+	_out=$(vclock-check "$@" 2>&1); _rc=$?
+	_pass=$(echo "$_out" | grep -c '^PASS')
+	if [ $_rc -eq 0 ] && [ "$_pass" -ge 30 ]; then
+		ok "$_name ($(echo "$_out" | tail -n 1))"
+	else
+		not_ok "$_name (exit $_rc, $_pass passed)"
+		diag "$(echo "$_out" | grep -v '^PASS')"
+	fi
+}
+
+vc "libvclock, fault, 2 pinned threads, 3 s" -d 3 -t 2 --expect mapped
+for s in remap split mixed; do
+	vc "libvclock, $s, 1 s" -s $s -d 1 -t 2 --no-abi --expect mapped
+done
+vc "libvclock.so via --lib, 2 s" --lib /opt/vclock/lib/libvclock.so -d 2 -t 2 --expect mapped
+vc "the kernel's vDSO via --lib vdso (control), 2 s" --lib vdso -d 2 -t 2
+
+if echo none >/sys/module/vclock/parameters/clock_mode; then
+	vc "libvclock in NONE mode (syscall fallback), 1 s" -d 1 --no-abi --expect mapped
+	echo auto >/sys/module/vclock/parameters/clock_mode
+else
+	not_ok "clock_mode=none accepted"
+fi
+[ "$(cat /sys/module/vclock/parameters/clock_mode)" = hpet ] && ok "mode back to hpet" ||
+	not_ok "mode back to hpet ($(cat /sys/module/vclock/parameters/clock_mode))"
+
+out=$(vclock-check --lib $broken -d 0.5 2>&1); rc=$?
+[ $rc -eq 1 ] && ok "a broken library fails vclock-check (exit 1)" || not_ok "broken library: exit $rc"
+for want in 'FAIL clock_gettime\(CLOCK_MONOTONIC=1\).* outside' 'FAIL clock_gettime\(CLOCK_TAI=11\).* outside' 'FAIL clock_getres\(CLOCK_MONOTONIC=1\)' \
+	    'FAIL gettimeofday time zone' 'FAIL clock_gettime\(invalid id 12\)'; do
+	echo "$out" | grep -qE "$want" && ok "broken library caught: /$want/" ||
+		{ not_ok "broken library caught: /$want/"; diag "$out"; }
+done
+tap_done

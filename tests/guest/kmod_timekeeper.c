@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmod_timekeeper - the module's timekeeper, read through libvclock:
+ *   - in every counter mode the module offers, every served clock read
+ *     between two system calls lies between them (exactly when the counter
+ *     is the kernel's clocksource, within 2 us when it is not), nothing
+ *     adjusting the clock;
+ *   - 1e6 reads per clock on each vCPU never go backwards, neither on one
+ *     CPU nor against what the other CPU saw before;
+ *   - no reader ever sees a torn update (the writer's checksum);
+ *   - counter-mode switches during reads keep every clock monotonic;
+ *   - clock steps (settimeofday) and the time zone are followed within an
+ *     update interval; adjtimex frequency offsets of +-500 ppm are tracked
+ *     within a stated bound.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+
+#include <vclock.h>
+
+#include "vclock_test.h"
+
+static const clockid_t served[] = {
+	CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE,
+	CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_TAI,
+};
+#define NR_SERVED ((int)(sizeof(served) / sizeof(served[0])))
+
+static const char *clock_name(clockid_t id)
+{
+	static const char *const names[] = {
+		"REALTIME", "MONOTONIC", "PROCESS_CPUTIME", "THREAD_CPUTIME", "MONOTONIC_RAW",
+		"REALTIME_COARSE", "MONOTONIC_COARSE", "BOOTTIME", "REALTIME_ALARM",
+		"BOOTTIME_ALARM", "SGI_CYCLE", "TAI",
+	};
+	return id >= 0 && id < 12 ? names[id] : "?";
+}
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+static int64_t sys_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	syscall(SYS_clock_gettime, id, &ts);
+	return ts_ns(&ts);
+}
+
+static int64_t lib_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	if (vclock_clock_gettime(id, &ts))
+		return INT64_MIN;
+	return ts_ns(&ts);
+}
+
+/* Largest distance outside [syscall, syscall] over @n bracketed reads. */
+static int64_t bracket(clockid_t id, int n, int *violations)
+{
+	int64_t worst = 0, s1, v, s2, err;
+	int i;
+
+	*violations = 0;
+	for (i = 0; i < n; i++) {
+		s1 = sys_ns(id);
+		v = lib_ns(id);
+		s2 = sys_ns(id);
+		err = v < s1 ? s1 - v : v > s2 ? v - s2 : 0;
+		if (err) {
+			(*violations)++;
+			if (err > worst)
+				worst = err;
+		}
+	}
+	return worst;
+}
+
+/*
+ * Every served clock between two syscalls. @bound_ns 0: always (the counter
+ * is the kernel's clocksource); else at most that far outside (a counter
+ * the kernel does not use is paired with its clocks by a bracket of reads).
+ */
+static void check_bracketing(const char *when, int n, int64_t bound_ns)
+{
+	int i, bad;
+	int64_t worst;
+
+	for (i = 0; i < NR_SERVED; i++) {
+		worst = bracket(served[i], n, &bad);
+		if (!bound_ns)
+			tap_ok(bad == 0, "%s: %d reads of %s lie between two syscalls (%d outside, worst %lld ns)",
+			       when, n, clock_name(served[i]), bad, (long long)worst);
+		else
+			tap_ok(worst <= bound_ns, "%s: %d reads of %s within %lld ns of the syscall bracket (%d outside, worst %lld ns)",
+			       when, n, clock_name(served[i]), (long long)bound_ns, bad, (long long)worst);
+	}
+}
+
+static char clocksource[32];
+
+/* Is the page's counter one the kernel does not use as its clocksource? */
+static int cross_counter(void)
+{
+	static const char *const names[] = VCLOCK_MODE_NAMES;
+	int m = vclock_clock_mode();
+
+	return m > 0 && m < VCLOCK_NR_MODES && strcmp(names[m], clocksource);
+}
+
+/* Bracketing in every counter mode the module offers here. */
+static void check_modes(unsigned int modes)
+{
+	static const char *const names[] = VCLOCK_MODE_NAMES;
+	char when[96];
+	int m;
+
+	for (m = VCLOCK_MODE_HPET; m < VCLOCK_NR_MODES; m++) {
+		if (!(modes & (1u << m)))
+			continue;
+		if (!tap_ok(vt_param_write("clock_mode", names[m]) == 0 && vclock_clock_mode() == m,
+			    "clock_mode=%s reaches the page", names[m]))
+			continue;
+		snprintf(when, sizeof(when), "mode %s, clocksource %s", names[m], clocksource);
+		/* cross-counter: bracket slack plus a little steering, 2 us */
+		check_bracketing(when, 20000, strcmp(names[m], clocksource) ? 2000 : 0);
+	}
+	vt_param_write("clock_mode", "auto");
+}
+
+/* ---- monotonicity on both vCPUs ------------------------------------------- */
+
+struct reader {
+	pthread_t thread;
+	int cpu;
+	long reads_per_clock;
+	long backwards;			/* against this thread's previous read */
+	long behind_other;		/* against what any thread published before */
+	int64_t worst_ns;
+	long torn;			/* checksum mismatches */
+	long snapshots;
+};
+
+static _Atomic int64_t latest[NR_SERVED];	/* highest value any thread saw */
+static atomic_int stop_readers;
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *monotonic_reader(void *arg)
+{
+	struct reader *r = arg;
+	int64_t last[NR_SERVED], v, seen;
+	long n;
+	int i;
+
+	pin(r->cpu);
+	for (i = 0; i < NR_SERVED; i++)
+		last[i] = lib_ns(served[i]);
+	for (n = 0; n < r->reads_per_clock || (!r->reads_per_clock && !stop_readers); n++) {
+		for (i = 0; i < NR_SERVED; i++) {
+			seen = atomic_load(&latest[i]);
+			v = lib_ns(served[i]);
+			if (v < last[i]) {
+				r->backwards++;
+				if (last[i] - v > r->worst_ns)
+					r->worst_ns = last[i] - v;
+			}
+			if (v < seen)
+				r->behind_other++;
+			last[i] = v;
+			while (seen < v && !atomic_compare_exchange_weak(&latest[i], &seen, v))
+				;
+		}
+	}
+	r->reads_per_clock = n;
+	return NULL;
+}
+
+/* Copy the page under its seqcount and check the writer's checksum. */
+static void *torn_reader(void *arg)
+{
+	const volatile struct vclock_data *page = (const void *)vclock_data_page();
+	struct reader *r = arg;
+	struct vclock_data copy;
+	uint32_t seq;
+
+	pin(r->cpu);
+	while (!stop_readers) {
+		do {
+			while ((seq = page->seq) & 1)
+				;
+			atomic_thread_fence(memory_order_acquire);
+			memcpy(&copy, (const void *)page, sizeof(copy));
+			atomic_thread_fence(memory_order_acquire);
+		} while (page->seq != seq);
+		r->snapshots++;
+		if (copy.checksum != vclock_data_checksum(&copy))
+			r->torn++;
+	}
+	return NULL;
+}
+
+static void run_readers(struct reader *r, int n, void *(*fn)(void *))
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		pthread_create(&r[i].thread, NULL, fn, &r[i]);
+}
+
+static void join_readers(struct reader *r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		pthread_join(r[i].thread, NULL);
+}
+
+static void check_monotonic(const char *when, long per_clock)
+{
+	struct reader r[2] = { { .cpu = 0, .reads_per_clock = per_clock },
+			       { .cpu = 1, .reads_per_clock = per_clock } };
+	int i;
+
+	run_readers(r, 2, monotonic_reader);
+	join_readers(r, 2);
+	for (i = 0; i < 2; i++)
+		tap_ok(r[i].backwards == 0 && r[i].behind_other == 0,
+		       "%s: CPU %d, %ld reads per clock: %ld backwards (worst %lld ns), %ld behind the other CPU",
+		       when, r[i].cpu, r[i].reads_per_clock, r[i].backwards,
+		       (long long)r[i].worst_ns, r[i].behind_other);
+}
+
+/* The counter modes to cycle through: none and every available one. */
+static const char *switch_modes[VCLOCK_NR_MODES + 1];
+static int nr_switch_modes;
+
+static void check_torn_and_switches(void)
+{
+	struct reader mono[2] = { { .cpu = 0 }, { .cpu = 1 } };
+	struct reader torn[2] = { { .cpu = 0 }, { .cpu = 1 } };
+	int i, switches = 0;
+
+	vt_param_write("update_us", "100");
+	stop_readers = 0;
+	run_readers(mono, 2, monotonic_reader);
+	run_readers(torn, 2, torn_reader);
+	for (i = 0; i < 40; i++) {
+		switches += vt_param_write("clock_mode", switch_modes[i % nr_switch_modes]) == 0;
+		usleep(20000);
+	}
+	vt_param_write("clock_mode", "auto");
+	stop_readers = 1;
+	join_readers(mono, 2);
+	join_readers(torn, 2);
+	vt_param_write("update_us", "4000");
+
+	tap_ok(switches == 40 && vclock_clock_mode() == VCLOCK_MODE_HPET,
+	       "40 switches between %d counter modes at update_us=100, back to hpet", nr_switch_modes);
+	for (i = 0; i < 2; i++) {
+		tap_ok(mono[i].backwards == 0 && mono[i].behind_other == 0,
+		       "mode switches: CPU %d, %ld reads per clock, %ld backwards, %ld behind the other CPU",
+		       i, mono[i].reads_per_clock, mono[i].backwards, mono[i].behind_other);
+		tap_ok(torn[i].torn == 0 && torn[i].snapshots > 1000,
+		       "CPU %d: %ld snapshots of the page, %ld torn", i, torn[i].snapshots,
+		       torn[i].torn);
+	}
+}
+
+/* ---- clock steps, time zone, frequency ------------------------------------ */
+
+/* How long until the library's REALTIME is within 1 ms of the kernel's. */
+static int64_t follow_ns(void)
+{
+	int64_t start = sys_ns(CLOCK_MONOTONIC), now;
+
+	do {
+		if (llabs(lib_ns(CLOCK_REALTIME) - sys_ns(CLOCK_REALTIME)) < 1000000)
+			return sys_ns(CLOCK_MONOTONIC) - start;
+		now = sys_ns(CLOCK_MONOTONIC);
+	} while (now - start < 1000000000);
+	return -1;
+}
+
+static void check_step(int64_t step_ns, const char *what)
+{
+	struct timespec ts;
+	int64_t took, coarse_diff;
+	int bad;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += step_ns / 1000000000;
+	if (!tap_ok(clock_settime(CLOCK_REALTIME, &ts) == 0, "%s: clock_settime", what))
+		return;
+	coarse_diff = llabs(lib_ns(CLOCK_REALTIME_COARSE) - sys_ns(CLOCK_REALTIME_COARSE));
+	took = follow_ns();
+	tap_ok(took >= 0 && took <= 4000 * 1000 + 20000000,
+	       "%s: REALTIME followed after %lld us (update interval 4000 us, + 20 ms of TCG slack)",
+	       what, (long long)took / 1000);
+	tap_ok(coarse_diff < 5000000, "%s: REALTIME_COARSE followed at once (%lld us off)", what,
+	       (long long)coarse_diff / 1000);
+	bracket(CLOCK_MONOTONIC, 2000, &bad);
+	tap_ok(bad == 0, "%s: MONOTONIC unaffected (bracketed, %d outside)", what, bad);
+	usleep(10000);
+	bracket(CLOCK_REALTIME, 2000, &bad);
+	tap_ok(bad == 0, "%s: REALTIME bracketed again after an interval (%d outside)", what, bad);
+}
+
+static void check_timezone(void)
+{
+	struct timezone set = { .tz_minuteswest = -90, .tz_dsttime = 0 }, lib, sys, zero = { 0 };
+	struct timeval tv;
+
+	int ret;
+
+	/* The first zone-only settimeofday() warps REALTIME by the zone
+	 * (timekeeping_warp_clock); spend it on a zero zone. */
+	settimeofday(NULL, &zero);
+	if (!tap_ok(settimeofday(NULL, &set) == 0, "settimeofday sets the time zone"))
+		return;
+	usleep(10000);
+	syscall(SYS_gettimeofday, &tv, &sys);
+	ret = vclock_gettimeofday(&tv, &lib);
+	tap_ok(ret == 0 && lib.tz_minuteswest == sys.tz_minuteswest &&
+	       lib.tz_dsttime == sys.tz_dsttime && lib.tz_minuteswest == -90,
+	       "gettimeofday's time zone follows (%d min west, syscall %d)", lib.tz_minuteswest,
+	       sys.tz_minuteswest);
+	settimeofday(NULL, &zero);
+}
+
+static void check_frequency(long ppm)
+{
+	/* The kernel's new rate shows in our rate one update later: at most
+	 * ppm x (tick + update interval) off, plus a microsecond. */
+	const int64_t bound = labs(ppm) * (4000 + 4000) / 1000 + 1000;
+	struct timex tx = { .modes = ADJ_FREQUENCY, .freq = ppm * 65536 };
+	int64_t worst = 0, w, end;
+	int bad, total = 0;
+
+	if (!tap_ok(adjtimex(&tx) >= 0, "adjtimex frequency %+ld ppm", ppm))
+		return;
+	end = sys_ns(CLOCK_MONOTONIC) + 1500000000;
+	while (sys_ns(CLOCK_MONOTONIC) < end) {
+		w = bracket(CLOCK_MONOTONIC, 200, &bad);
+		total += bad;
+		if (w > worst)
+			worst = w;
+	}
+	tap_ok(worst <= bound, "%+ld ppm: worst distance outside the syscall bracket %lld ns (bound %lld ns, %d reads outside)",
+	       ppm, (long long)worst, (long long)bound, total);
+	tx.modes = ADJ_FREQUENCY;
+	tx.freq = 0;
+	adjtimex(&tx);
+	/* the same transient, back to nominal: one update with exact anchors,
+	 * the module's 1 s rate window with bracketed ones */
+	usleep(cross_counter() ? 1500000 : 20000);
+}
+
+int main(void)
+{
+	static const char *const names[] = VCLOCK_MODE_NAMES;
+	struct vclock_info info;
+	FILE *f;
+	int err, fd, m;
+
+	tap_header();
+	err = vclock_init(VCLOCK_STRATEGY_FAULT);
+	if (err)
+		tap_bail("vclock_init: %s (is the module loaded?)", strerror(-err));
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (f && fgets(clocksource, sizeof(clocksource), f))
+		clocksource[strcspn(clocksource, "\n")] = 0;
+	if (f)
+		fclose(f);
+	fd = vt_open();
+	if (ioctl(fd, VCLOCK_IOC_INFO, &info))
+		tap_bail("VCLOCK_IOC_INFO: %s", strerror(errno));
+	close(fd);
+	switch_modes[nr_switch_modes++] = "none";
+	for (m = VCLOCK_MODE_HPET; m < VCLOCK_NR_MODES; m++)
+		if (info.modes & (1u << m))
+			switch_modes[nr_switch_modes++] = names[m];
+	tap_ok(vclock_clock_mode() == VCLOCK_MODE_HPET,
+	       "auto mode is HPET (clocksource %s; modes offered: %d)", clocksource, nr_switch_modes);
+	tap_ok(!strcmp(clocksource, "tsc") == !!(info.modes & (1u << VCLOCK_MODE_TSC)),
+	       "TSC mode is offered exactly when the kernel trusts the TSC (clocksource %s)",
+	       clocksource);
+
+	check_modes(info.modes);
+	check_monotonic("update_us=4000", 1000000);
+	check_torn_and_switches();
+	check_step(10 * 1000000000ll, "step +10 s");
+	check_step(-10 * 1000000000ll, "step -10 s");
+	check_timezone();
+	check_frequency(500);
+	check_frequency(-500);
+	check_bracketing("after the adjustments", 2000, 0);
+	return tap_done();
+}

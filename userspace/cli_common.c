@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cli_common.c - version banner and device error messages of the tools.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <vclock_abi.h>
+
+#include "cli_common.h"
+
+void cli_print_version(const char *prog)
+{
+	printf("%s (vclock) %s - ABI version %d, data layout version %d\n",
+	       prog, VCLOCK_TOOLS_VERSION, VCLOCK_ABI_VERSION, VCLOCK_LAYOUT_VERSION);
+}
+
+const char *cli_device_error(int err)
+{
+	static char buf[128];
+
+	switch (-err) {
+	case ENOENT:
+	case ENXIO:
+	case ENODEV:
+		return VCLOCK_DEVICE " not found \u2014 load the module "
+		       "(make demo does it in the guest)";
+	case EACCES:
+	case EPERM:
+		return "permission denied on " VCLOCK_DEVICE
+		       " \u2014 the module creates it mode 0444; check the device node";
+	case EPROTO:
+		return VCLOCK_DEVICE " has another data layout (magic or layout version "
+		       "differ) \u2014 rebuild the library and the module together";
+	case EOPNOTSUPP:
+		return "the module does not offer this strategy here "
+		       "(mixed needs a kernel before 6.4)";
+	case EINVAL:
+		return "the module refused the mapping (strategy or offset not valid)";
+	case EBUSY:
+		return "the library is already mapped with another strategy";
+	}
+	snprintf(buf, sizeof(buf), "cannot use " VCLOCK_DEVICE ": %s", strerror(-err));
+	return buf;
+}
+
+void cli_report_device_error(const char *prog, int err)
+{
+	fprintf(stderr, "%s: %s\n", prog, cli_device_error(err));
+}
+
+int cli_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	return EXIT_USAGE;
+}

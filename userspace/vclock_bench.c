@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vclock-bench - nanoseconds per clock read, every way there is, in one run.
+ *
+ * Methods: one raw HPET counter load through the mapping (the physical
+ * limit), libvclock in HPET mode and in TSC mode, the LD_PRELOAD shim's
+ * clock_gettime, glibc's clock_gettime (vDSO, or its syscall fallback), the
+ * raw system call, and rdtsc. Each repetition runs one method for a fixed
+ * time; repetitions are interleaved method by method (A B C A B C ...) so
+ * that drift hits all alike; the report is the median, p10 and p90.
+ *
+ * Strategy costs (-s): per strategy, mmap+munmap, the first touch of each
+ * page kind (the fault), and fork+exit+wait of a process holding a mapping.
+ */
+#include <dlfcn.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include "cli_common.h"
+#include "vclock.h"
+#include "vclock_names.h"
+
+#define MAX_REPS	101
+#define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
+
+enum method {
+	M_HPET_RAW, M_VCLOCK_HPET, M_VCLOCK_TSC, M_PRELOAD, M_GLIBC, M_SYSCALL, M_RDTSC, NR_METHODS,
+};
+
+static const char *const method_names[NR_METHODS] = {
+	"hpet-raw", "vclock-hpet", "vclock-tsc", "preload", "glibc", "syscall", "rdtsc",
+};
+
+static const char *const method_desc[NR_METHODS] = {
+	"one HPET counter load through the mapping",
+	"libvclock, HPET mode",
+	"libvclock, TSC mode",
+	"clock_gettime of vclock-preload.so",
+	"glibc clock_gettime",
+	"syscall(SYS_clock_gettime)",
+	"lfence; rdtsc",
+};
+
+struct opts {
+	clockid_t clock;
+	int reps;
+	double seconds;		/* per repetition */
+	int threads;
+	int json;
+	const char *json_out;	/* also write the JSON here */
+	int strategies;
+	const char *preload;
+};
+
+struct result {
+	int available;
+	const char *why;	/* when not available */
+	double ns[MAX_REPS];
+	long calls;
+	double median, p10, p90;
+};
+
+static int (*preload_gettime)(clockid_t, struct timespec *);
+static int (*direct_gettime)(clockid_t, struct timespec *) = vclock_clock_gettime;
+static const volatile uint32_t *hpet_counter;
+static volatile uint64_t sink;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC_RAW, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int set_mode(const char *mode)
+{
+	FILE *f = fopen(PARAM_MODE, "w");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fputs(mode, f) >= 0;
+	ok &= fclose(f) == 0;
+	return ok ? 0 : -EINVAL;
+}
+
+/* One call of @m, 64 times per loop turn so the loop itself is noise. */
+static long run_batch(enum method m, clockid_t clk)
+{
+	struct timespec ts;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		switch (m) {
+		case M_HPET_RAW:
+			sink += *hpet_counter;
+			break;
+		case M_VCLOCK_HPET:
+		case M_VCLOCK_TSC:
+			direct_gettime(clk, &ts);
+			sink += ts.tv_nsec;
+			break;
+		case M_PRELOAD:
+			preload_gettime(clk, &ts);
+			sink += ts.tv_nsec;
+			break;
+		case M_GLIBC:
+			clock_gettime(clk, &ts);
+			sink += ts.tv_nsec;
+			break;
+		case M_SYSCALL:
+			syscall(SYS_clock_gettime, clk, &ts);
+			sink += ts.tv_nsec;
+			break;
+		case M_RDTSC:
+			_mm_lfence();
+			sink += __rdtsc();
+			break;
+		default:
+			break;
+		}
+	}
+	return 64;
+}
+
+struct worker {
+	pthread_t thread;
+	enum method m;
+	clockid_t clk;
+	double seconds;
+	long calls;
+	double elapsed;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	double start = now_s(), end = start + w->seconds, t;
+
+	w->calls = 0;
+	do {
+		w->calls += run_batch(w->m, w->clk);
+		t = now_s();
+	} while (t < end);
+	w->elapsed = t - start;
+	return NULL;
+}
+
+/* One repetition of @m on @threads threads: ns per call (per thread). */
+static double measure(enum method m, const struct opts *o, long *calls)
+{
+	struct worker w[64];
+	double ns = 0;
+	int i;
+
+	for (i = 0; i < o->threads; i++) {
+		w[i] = (struct worker){ .m = m, .clk = o->clock, .seconds = o->seconds };
+		pthread_create(&w[i].thread, NULL, worker_run, &w[i]);
+	}
+	for (i = 0; i < o->threads; i++) {
+		pthread_join(w[i].thread, NULL);
+		ns += w[i].elapsed * 1e9 / (double)w[i].calls;
+		*calls += w[i].calls;
+	}
+	return ns / o->threads;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void summarize(struct result *r, int n)
+{
+	double sorted[MAX_REPS];
+
+	memcpy(sorted, r->ns, sizeof(double) * n);
+	qsort(sorted, n, sizeof(double), cmp_double);
+	r->median = sorted[n / 2];
+	r->p10 = sorted[n / 10];
+	r->p90 = sorted[n - 1 - n / 10];
+}
+
+static void probe(struct result *res, const struct opts *o, int *mode_hpet, int *mode_tsc)
+{
+	struct vclock_status st;
+	void *h;
+
+	vclock_status(&st);
+	*mode_hpet = st.state == VCLOCK_LIB_MAPPED && set_mode("hpet") == 0;
+	*mode_tsc = st.state == VCLOCK_LIB_MAPPED && set_mode("tsc") == 0;
+	set_mode("auto");
+	hpet_counter = st.hpet ? (const volatile uint32_t *)((const char *)st.hpet +
+							     VCLOCK_HPET_COUNTER) : NULL;
+	for (int m = 0; m < NR_METHODS; m++)
+		res[m].available = 1;
+	if (!hpet_counter || !*mode_hpet) {
+		res[M_HPET_RAW] = (struct result){ .why = "no HPET mapping" };
+		res[M_VCLOCK_HPET] = (struct result){ .why = "HPET mode unavailable" };
+	}
+	if (!*mode_tsc)
+		res[M_VCLOCK_TSC] = (struct result){ .why = "TSC mode unavailable (the kernel does not trust the TSC)" };
+	h = dlopen(o->preload, RTLD_NOW | RTLD_LOCAL);
+	preload_gettime = h ? (int (*)(clockid_t, struct timespec *))dlsym(h, "clock_gettime") : NULL;
+	if (!preload_gettime)
+		res[M_PRELOAD] = (struct result){ .why = "vclock-preload.so not loadable" };
+}
+
+static void run_methods(struct result *res, const struct opts *o, int mode_hpet, int mode_tsc)
+{
+	int r, m;
+
+	for (m = 0; m < NR_METHODS; m++)	/* warm-up */
+		if (res[m].available) {
+			if (m == M_VCLOCK_TSC)
+				set_mode("tsc");
+			run_batch(m, o->clock);
+			if (m == M_VCLOCK_TSC)
+				set_mode("auto");
+		}
+	for (r = 0; r < o->reps; r++)
+		for (m = 0; m < NR_METHODS; m++) {
+			if (!res[m].available)
+				continue;
+			/* the shim is compared with the direct call in HPET mode */
+			if (m == M_VCLOCK_TSC)
+				set_mode("tsc");
+			else if (m == M_VCLOCK_HPET || m == M_HPET_RAW || m == M_PRELOAD)
+				set_mode(mode_hpet ? "hpet" : "auto");
+			res[m].ns[r] = measure(m, o, &res[m].calls);
+		}
+	if (mode_hpet || mode_tsc)
+		set_mode("auto");
+	for (m = 0; m < NR_METHODS; m++)
+		if (res[m].available)
+			summarize(&res[m], o->reps);
+}
+
+/* ---- strategy costs ------------------------------------------------------ */
+
+struct strategy_cost {
+	int available;
+	double mmap_munmap_ns, fault_ns[VCLOCK_NR_PAGES];
+	double fork_ns, fork_plain_ns;	/* with the mapping; without, just before */
+};
+
+static double fork_ns(int rounds)
+{
+	double t = now_s();
+	int i, st;
+
+	for (i = 0; i < rounds; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, &st, 0);
+	}
+	return (now_s() - t) * 1e9 / rounds;
+}
+
+static int map_layout(int fd, unsigned int s, char **base, char **hpet, size_t *len)
+{
+	*len = s == VCLOCK_STRATEGY_SPLIT ? VCLOCK_NR_DATA_PAGES * VCLOCK_PAGE_SIZE : VCLOCK_MAP_SIZE;
+	*base = mmap(NULL, *len, PROT_READ, MAP_SHARED, fd, VCLOCK_MMAP_OFFSET(s, 0, 0));
+	if (*base == MAP_FAILED)
+		return -1;
+	*hpet = *base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
+	if (s == VCLOCK_STRATEGY_SPLIT) {
+		*hpet = mmap(NULL, VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED, fd,
+			     VCLOCK_MMAP_OFFSET(s, 0, VCLOCK_PAGE_HPET));
+		if (*hpet == MAP_FAILED) {
+			munmap(*base, *len);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void unmap_layout(unsigned int s, char *base, char *hpet, size_t len)
+{
+	munmap(base, len);
+	if (s == VCLOCK_STRATEGY_SPLIT)
+		munmap(hpet, VCLOCK_PAGE_SIZE);
+}
+
+static void strategy_costs(struct strategy_cost *c, int rounds)
+{
+	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC), i, p;
+	char *base, *hpet, *page;
+	double t;
+	size_t len;
+
+	for (unsigned int s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
+		c[s].available = fd >= 0 && map_layout(fd, s, &base, &hpet, &len) == 0;
+		if (!c[s].available)
+			continue;
+		unmap_layout(s, base, hpet, len);
+		t = now_s();
+		for (i = 0; i < rounds; i++) {
+			map_layout(fd, s, &base, &hpet, &len);
+			unmap_layout(s, base, hpet, len);
+		}
+		c[s].mmap_munmap_ns = (now_s() - t) * 1e9 / rounds;
+		for (p = 0; p < VCLOCK_NR_PAGES; p++) {
+			double sum = 0;
+
+			for (i = 0; i < rounds; i++) {
+				map_layout(fd, s, &base, &hpet, &len);
+				page = p == VCLOCK_PAGE_HPET ? hpet : base + p * VCLOCK_PAGE_SIZE;
+				t = now_s();
+				sink += *(volatile uint32_t *)page;
+				sum += now_s() - t;
+				unmap_layout(s, base, hpet, len);
+			}
+			c[s].fault_ns[p] = sum * 1e9 / rounds;
+		}
+		c[s].fork_plain_ns = fork_ns(rounds / 4);
+		map_layout(fd, s, &base, &hpet, &len);
+		for (p = 0; p < VCLOCK_NR_PAGES; p++)
+			sink += *(volatile uint32_t *)(p == VCLOCK_PAGE_HPET ? hpet : base + p * VCLOCK_PAGE_SIZE);
+		c[s].fork_ns = fork_ns(rounds / 4);
+		unmap_layout(s, base, hpet, len);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- targets (issue 6): ratios of medians from this one run --------------- */
+
+struct target {
+	const char *name;
+	enum method num, den;
+	double limit;
+	int at_least;		/* ratio must be >= limit (else <=) */
+	const char *only_on;	/* clocksource it applies to, or NULL */
+};
+
+static const struct target targets[] = {
+	{ "vclock-hpet / hpet-raw", M_VCLOCK_HPET, M_HPET_RAW, 1.10, 0, NULL },
+	{ "glibc / vclock-hpet", M_GLIBC, M_VCLOCK_HPET, 6.0, 1, "hpet" },
+	{ "syscall / vclock-hpet", M_SYSCALL, M_VCLOCK_HPET, 0, 1, NULL },
+	{ "vclock-tsc / glibc", M_VCLOCK_TSC, M_GLIBC, 1.15, 0, "tsc" },
+	{ "vclock-hpet / glibc", M_VCLOCK_HPET, M_GLIBC, 0, 0, "tsc" },
+	{ "preload / vclock-hpet", M_PRELOAD, M_VCLOCK_HPET, 1.10, 0, NULL },
+};
+#define NR_TARGETS ((int)(sizeof(targets) / sizeof(targets[0])))
+
+static char clocksource[32];
+
+static void read_clocksource(void)
+{
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+
+	if (f && fgets(clocksource, sizeof(clocksource), f))
+		clocksource[strcspn(clocksource, "\n")] = 0;
+	if (f)
+		fclose(f);
+}
+
+/* "PASS", "FAIL", "INFO" (no limit) or NULL when it does not apply here. */
+static const char *target_verdict(const struct target *t, const struct result *res, double *ratio)
+{
+	if (!res[t->num].available || !res[t->den].available ||
+	    (t->only_on && strcmp(t->only_on, clocksource)))
+		return NULL;
+	*ratio = res[t->num].median / res[t->den].median;
+	if (!t->limit)
+		return "INFO";
+	return (t->at_least ? *ratio >= t->limit : *ratio <= t->limit) ? "PASS" : "FAIL";
+}
+
+static void print_targets(const struct result *res)
+{
+	const char *v;
+	double ratio;
+	int i;
+
+	printf("\nratios of medians (clocksource %s):\n", clocksource);
+	for (i = 0; i < NR_TARGETS; i++) {
+		v = target_verdict(&targets[i], res, &ratio);
+		if (!v)
+			continue;
+		if (targets[i].limit)
+			printf("%s %-24s %7.3fx  (target %s %.2fx)\n", v, targets[i].name, ratio,
+			       targets[i].at_least ? ">=" : "<=", targets[i].limit);
+		else
+			printf("%s %-24s %7.3fx\n", v, targets[i].name, ratio);
+	}
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+/* "monotonic-raw" for CLOCK_MONOTONIC_RAW, as vdsotest names clocks. */
+static const char *short_clock_name(clockid_t id, char *buf, size_t size)
+{
+	const char *name = vclock_clock_name(id);
+	size_t i;
+
+	if (!strncmp(name, "CLOCK_", 6))
+		name += 6;
+	for (i = 0; name[i] && i + 1 < size; i++)
+		buf[i] = name[i] == '_' ? '-' : (char)tolower((unsigned char)name[i]);
+	buf[i] = 0;
+	return buf;
+}
+
+static void print_table(const struct result *res, const struct opts *o)
+{
+	char clk[32];
+	int m;
+
+	short_clock_name(o->clock, clk, sizeof(clk));
+	printf("clock %s, %d repetitions x %.0f ms, %d thread(s), interleaved\n", clk, o->reps,
+	       o->seconds * 1e3, o->threads);
+	printf("%-12s %10s %10s %10s %12s  %s\n", "method", "median", "p10", "p90", "calls",
+	       "what");
+	for (m = 0; m < NR_METHODS; m++) {
+		if (!res[m].available) {
+			printf("%-12s %10s %10s %10s %12s  %s (%s)\n", method_names[m], "-", "-", "-",
+			       "-", method_desc[m], res[m].why);
+			continue;
+		}
+		printf("%-12s %7.1f ns %7.1f ns %7.1f ns %12ld  %s\n", method_names[m],
+		       res[m].median, res[m].p10, res[m].p90, res[m].calls, method_desc[m]);
+	}
+	/* vdsotest's format, for scripts that parse it */
+	for (m = 0; m < NR_METHODS; m++)
+		if (res[m].available)
+			printf("clock-gettime-%s: %s: %.0f nsec/call\n", clk, method_names[m],
+			       res[m].median);
+}
+
+static void print_json(FILE *f, const struct result *res, const struct strategy_cost *c,
+		       const struct opts *o)
+{
+	char clk[32];
+	int m, first = 1;
+
+	fprintf(f, "{\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
+	       short_clock_name(o->clock, clk, sizeof(clk)), o->reps, o->seconds, o->threads);
+	fprintf(f, "  \"methods\": {");
+	for (m = 0; m < NR_METHODS; m++) {
+		fprintf(f, "%s\n    \"%s\": ", first ? "" : ",", method_names[m]);
+		first = 0;
+		if (!res[m].available)
+			fprintf(f, "{\"available\": false, \"why\": \"%s\"}", res[m].why);
+		else
+			fprintf(f, "{\"available\": true, \"median_ns\": %.2f, \"p10_ns\": %.2f, \"p90_ns\": %.2f, \"calls\": %ld}",
+			       res[m].median, res[m].p10, res[m].p90, res[m].calls);
+	}
+	fprintf(f, "\n  },\n  \"clocksource\": \"%s\",\n  \"ratios\": {", clocksource);
+	first = 1;
+	for (m = 0; m < NR_TARGETS; m++) {
+		double ratio;
+		const char *v = target_verdict(&targets[m], res, &ratio);
+
+		if (!v)
+			continue;
+		fprintf(f, "%s\n    \"%s\": {\"ratio\": %.3f, \"verdict\": \"%s\"", first ? "" : ",",
+		       targets[m].name, ratio, v);
+		if (targets[m].limit)
+			fprintf(f, ", \"target\": \"%s %.2f\"", targets[m].at_least ? ">=" : "<=",
+			       targets[m].limit);
+		fprintf(f, "}");
+		first = 0;
+	}
+	fprintf(f, "\n  }");
+	if (o->strategies) {
+		fprintf(f, ",\n  \"strategies\": {");
+		first = 1;
+		for (unsigned int s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
+			if (!c[s].available)
+				continue;
+			fprintf(f, "%s\n    \"%s\": {\"mmap_munmap_ns\": %.0f, \"fork_ns\": %.0f, \"fork_without_ns\": %.0f",
+			       first ? "" : ",", vclock_strategy_name(s), c[s].mmap_munmap_ns,
+			       c[s].fork_ns, c[s].fork_plain_ns);
+			for (int p = 0; p < VCLOCK_NR_PAGES; p++)
+				fprintf(f, ", \"first_touch_%s_ns\": %.0f", vclock_page_name(p),
+				       c[s].fault_ns[p]);
+			fprintf(f, "}");
+			first = 0;
+		}
+		fprintf(f, "\n  }");
+	}
+	fprintf(f, "\n}\n");
+}
+
+static void print_strategies(const struct strategy_cost *c)
+{
+	printf("\n%-8s %14s %14s %14s %14s %14s %14s\n", "strategy", "mmap+munmap", "touch data",
+	       "touch lab", "touch hpet", "fork", "fork without");
+	for (unsigned int s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
+		if (!c[s].available) {
+			printf("%-8s unavailable\n", vclock_strategy_name(s));
+			continue;
+		}
+		printf("%-8s %11.0f ns", vclock_strategy_name(s), c[s].mmap_munmap_ns);
+		for (int p = 0; p < VCLOCK_NR_PAGES; p++)
+			printf(" %11.0f ns", c[s].fault_ns[p]);
+		printf(" %11.0f ns %11.0f ns\n", c[s].fork_ns, c[s].fork_plain_ns);
+	}
+	printf("(touch: the first load of a page, a fault for fault/split/mixed; fork: fork+exit+wait\n"
+	       " with the mapping touched, and without any mapping just before)\n");
+}
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [options]\n"
+	       "Nanoseconds per clock read: raw HPET load, libvclock (HPET, TSC), the preload\n"
+	       "shim, glibc, the syscall and rdtsc, measured interleaved in one run.\n\n"
+	       "  -c, --clock ID        clock (name or number, default MONOTONIC)\n"
+	       "  -r, --reps N          repetitions per method (default 15, max %d)\n"
+	       "  -d, --duration MS     milliseconds per repetition (default 20)\n"
+	       "  -t, --threads N       threads running each method at once (default 1)\n"
+	       "  -s, --strategies      also measure mmap, first touch and fork per strategy\n"
+	       "  -p, --preload PATH    the shim (default /opt/vclock/lib/vclock-preload.so)\n"
+	       "  -j, --json            JSON instead of the table\n"
+	       "  -o, --output FILE     print the table and write the JSON to FILE\n"
+	       "  -h, --help, -V, --version\n\n"
+	       "Needs root to switch the module's counter mode (HPET/TSC rows).\n"
+	       "Exit: 0 measured, 2 usage, 3 /dev/vclock not available.\n", prog, MAX_REPS);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "clock", required_argument, NULL, 'c' }, { "reps", required_argument, NULL, 'r' },
+		{ "duration", required_argument, NULL, 'd' }, { "threads", required_argument, NULL, 't' },
+		{ "strategies", no_argument, NULL, 's' }, { "preload", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .clock = CLOCK_MONOTONIC, .reps = 15, .seconds = 0.02, .threads = 1,
+			  .preload = "/opt/vclock/lib/vclock-preload.so" };
+	struct result res[NR_METHODS];
+	struct strategy_cost cost[VCLOCK_NR_STRATEGIES] = { 0 };
+	int c, err, mode_hpet, mode_tsc, id;
+
+	while ((c = getopt_long(argc, argv, "c:r:d:t:sp:jo:hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (vclock_parse_clock(optarg, &id) || !vclock_clock_name(id))
+				return cli_usage_error(argv[0], "unknown clock '%s'", optarg);
+			o.clock = id;
+			break;
+		case 'r':
+			o.reps = atoi(optarg);
+			if (o.reps < 1 || o.reps > MAX_REPS)
+				return cli_usage_error(argv[0], "--reps must be 1..%d", MAX_REPS);
+			break;
+		case 'd':
+			o.seconds = atof(optarg) / 1e3;
+			if (o.seconds <= 0)
+				return cli_usage_error(argv[0], "--duration must be positive");
+			break;
+		case 't':
+			o.threads = atoi(optarg);
+			if (o.threads < 1 || o.threads > 64)
+				return cli_usage_error(argv[0], "--threads must be 1..64");
+			break;
+		case 's': o.strategies = 1; break;
+		case 'p': o.preload = optarg; break;
+		case 'j': o.json = 1; break;
+		case 'o': o.json_out = optarg; break;
+		case 'h': usage(argv[0]); return 0;
+		case 'V': cli_print_version(argv[0]); return 0;
+		default: return cli_usage_error(argv[0], "unknown option");
+		}
+	}
+	err = vclock_init(VCLOCK_STRATEGY_FAULT);
+	if (err) {
+		cli_report_device_error(argv[0], err);
+		return EXIT_UNAVAILABLE;
+	}
+	memset(res, 0, sizeof(res));
+	read_clocksource();
+	probe(res, &o, &mode_hpet, &mode_tsc);
+	run_methods(res, &o, mode_hpet, mode_tsc);
+	if (o.strategies)
+		strategy_costs(cost, 200);
+	if (o.json)
+		print_json(stdout, res, cost, &o);
+	if (o.json_out) {
+		FILE *f = fopen(o.json_out, "w");
+
+		if (!f) {
+			fprintf(stderr, "%s: cannot write %s: %s\n", argv[0], o.json_out, strerror(errno));
+			return 1;
+		}
+		print_json(f, res, cost, &o);
+		fclose(f);
+	}
+	if (!o.json) {
+		print_table(res, &o);
+		print_targets(res);
+		if (o.strategies)
+			print_strategies(cost);
+	}
+	return 0;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vclock_state.c - first use: map /dev/vclock once, thread-safely, without
+ * libc; remember a failure and retry it only rarely.
+ *
+ * The thread that moves state to MAPPING (compare-and-swap) opens the
+ * device, maps it, closes the fd and checks the page; everyone else falls
+ * back to the system call meanwhile instead of waiting, so a clock read never
+ * blocks. vclock_lib_init() is the exception: it waits (sched_yield) for a
+ * concurrent attempt to end, because its caller wants the answer.
+ */
+#include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/mman.h>
+
+#include "vclock_lib.h"
+#include "vclock_sys.h"
+
+#define VCLOCK_ID_MONOTONIC_COARSE	6
+
+struct vclock_lib vclock_lib = {
+	.state = VCLOCK_ST_UNMAPPED,
+	.strategy = VCLOCK_STRATEGY_FAULT,
+};
+
+/* The kernel's struct __kernel_timespec, without pulling in libc headers. */
+struct vclock_sys_timespec {
+	long long tv_sec;
+	long long tv_nsec;
+};
+
+static __s64 vclock_coarse_sec(void)
+{
+	struct vclock_sys_timespec ts;
+
+	if (vclock_sys_clock_gettime(VCLOCK_ID_MONOTONIC_COARSE, &ts))
+		return 0;
+	return ts.tv_sec;
+}
+
+static long vclock_map_pages(int fd, unsigned long npages, unsigned int strategy,
+			     unsigned int page)
+{
+	return vclock_sys_mmap(0, npages * VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED, fd,
+			       VCLOCK_MMAP_OFFSET(strategy, VCLOCK_LAB_WB, page));
+}
+
+/*
+ * Map the layout with @strategy: one VMA of all pages, or for split the data
+ * VMA and the HPET VMA. Without an HPET VMA (the module may refuse it when
+ * it has no HPET) the library still works: HPET mode then falls back.
+ */
+static int vclock_map_device(unsigned int strategy, const void **data,
+			     const void **hpet)
+{
+	long fd, base, hp = 0;
+
+	fd = vclock_sys_open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return (int)fd;
+	if (strategy == VCLOCK_STRATEGY_SPLIT) {
+		base = vclock_map_pages(fd, VCLOCK_NR_DATA_PAGES, strategy, VCLOCK_PAGE_DATA);
+		if (!vclock_sys_failed(base)) {
+			hp = vclock_map_pages(fd, 1, strategy, VCLOCK_PAGE_HPET);
+			if (vclock_sys_failed(hp))
+				hp = 0;
+		}
+	} else {
+		base = vclock_map_pages(fd, VCLOCK_NR_PAGES, strategy, VCLOCK_PAGE_DATA);
+		if (!vclock_sys_failed(base))
+			hp = base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
+	}
+	vclock_sys_close((int)fd);
+	if (vclock_sys_failed(base))
+		return (int)base;
+	*data = (const void *)(base + VCLOCK_PAGE_DATA * VCLOCK_PAGE_SIZE);
+	*hpet = (const void *)hp;
+	return 0;
+}
+
+static void vclock_unmap_device(unsigned int strategy, const void *data, const void *hpet)
+{
+	if (strategy == VCLOCK_STRATEGY_SPLIT) {
+		vclock_sys_munmap((void *)data, VCLOCK_NR_DATA_PAGES * VCLOCK_PAGE_SIZE);
+		if (hpet)
+			vclock_sys_munmap((void *)hpet, VCLOCK_PAGE_SIZE);
+	} else {
+		vclock_sys_munmap((void *)data, VCLOCK_MAP_SIZE);
+	}
+}
+
+/* A page from another layout is no page of ours: refuse it, as CRIU would. */
+static int vclock_check_page(const struct vclock_data *d)
+{
+	if (*(const volatile __u32 *)&d->magic != VCLOCK_MAGIC ||
+	    *(const volatile __u32 *)&d->layout_version != VCLOCK_LAYOUT_VERSION)
+		return -EPROTO;
+	return 0;
+}
+
+/* One attempt; the caller has moved state to MAPPING. */
+static int vclock_attempt(unsigned int strategy)
+{
+	const void *data = 0, *hpet = 0;
+	int err;
+
+	vclock_lib.attempts++;
+	__atomic_store_n(&vclock_lib.last_attempt_sec, vclock_coarse_sec(), __ATOMIC_RELAXED);
+	err = vclock_map_device(strategy, &data, &hpet);
+	if (!err) {
+		err = vclock_check_page(data);
+		if (err)
+			vclock_unmap_device(strategy, data, hpet);
+	}
+	if (err) {
+		vclock_lib.error = err;
+		__atomic_store_n(&vclock_lib.fallback_calls, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&vclock_lib.state, VCLOCK_ST_FAILED, __ATOMIC_RELEASE);
+		return err;
+	}
+	vclock_lib.data = data;
+	vclock_lib.hpet = hpet;
+	vclock_lib.mapped_strategy = strategy;
+	vclock_lib.error = 0;
+	__atomic_store_n(&vclock_lib.state, VCLOCK_ST_MAPPED, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int vclock_claim(int from)
+{
+	return __atomic_compare_exchange_n(&vclock_lib.state, &from, VCLOCK_ST_MAPPING, 0,
+					   __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE);
+}
+
+/* After a failure: every VCLOCK_RETRY_CALLS-th call, if a second has passed. */
+static int vclock_retry_due(void)
+{
+	unsigned int n = __atomic_add_fetch(&vclock_lib.fallback_calls, 1, __ATOMIC_RELAXED);
+	__s64 last;
+
+	if (n % VCLOCK_RETRY_CALLS)
+		return 0;
+	last = __atomic_load_n(&vclock_lib.last_attempt_sec, __ATOMIC_RELAXED);
+	return vclock_coarse_sec() - last >= VCLOCK_RETRY_SEC;
+}
+
+const struct vclock_data *vclock_lib_first_use(void)
+{
+	int st = __atomic_load_n(&vclock_lib.state, __ATOMIC_ACQUIRE);
+
+	if (st == VCLOCK_ST_MAPPED)
+		return vclock_lib.data;
+	if (st == VCLOCK_ST_MAPPING)
+		return 0;
+	if (st == VCLOCK_ST_FAILED && !vclock_retry_due())
+		return 0;
+	if (!vclock_claim(st))
+		return 0;	/* another thread got there first */
+	if (vclock_attempt(__atomic_load_n(&vclock_lib.strategy, __ATOMIC_RELAXED)))
+		return 0;
+	return vclock_lib.data;
+}
+
+int vclock_lib_init(unsigned int strategy)
+{
+	int st;
+
+	if (strategy >= VCLOCK_NR_STRATEGIES)
+		return -EINVAL;
+	for (;;) {
+		st = __atomic_load_n(&vclock_lib.state, __ATOMIC_ACQUIRE);
+		if (st == VCLOCK_ST_MAPPED)
+			return vclock_lib.mapped_strategy == strategy ? 0 : -EBUSY;
+		if (st == VCLOCK_ST_MAPPING) {
+			vclock_sys_sched_yield();
+			continue;
+		}
+		if (vclock_claim(st))
+			break;
+	}
+	__atomic_store_n(&vclock_lib.strategy, strategy, __ATOMIC_RELAXED);
+	return vclock_attempt(strategy);
+}
