@@ -16,7 +16,7 @@ CC        := gcc
 CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(TOP)/include
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all setup check check-long check-run demo demo-run bench clean help kmod image guest-tree unit
+.PHONY: all install setup check check-long check-run demo demo-run bench clean help kmod image guest-tree unit
 
 all: kmod guest-tree image
 
@@ -53,6 +53,10 @@ check-run: all
 check-long: setup
 	@$(MAKE) --no-print-directory all
 	@CHECK_LONG=1 $(TOP)/tests/check
+	@$(MAKE) --no-print-directory criu-check-long
+
+install: criu-install
+	$(MAKE) -C kmod KVER=$(KVER) KDIR=$(KDIR) install
 
 demo-run: all
 	@$(TOP)/vm/demo

@@ -32,20 +32,28 @@ int main(void)
 	uint64_t junk = ~0ull;
 	struct iovec local = { &junk, sizeof(junk) }, remote;
 	unsigned int vmas = 0;
-	int fd, n, mem, rw, werr;
+	int fd, n, mem, rw, werr, hold[2];
 	ssize_t written;
 	uint32_t c0;
 	pid_t root_holder;
 
 	tap_header();
 	/* A root process holding a mapping, for the "another process" cases. */
+	/* It lives until our end of the pipe closes: uid 1000 cannot kill it. */
+	if (pipe(hold))
+		tap_bail("pipe: %s", strerror(errno));
 	root_holder = fork();
 	if (root_holder == 0) {
+		char c;
+
+		close(hold[1]);
 		fd = vt_open();
 		vt_map(fd, VCLOCK_STRATEGY_FAULT, 0, &m);
-		pause();
+		while (read(hold[0], &c, 1) > 0)
+			;
 		_exit(0);
 	}
+	close(hold[0]);
 	usleep(200000);
 	as_user();
 	tap_ok(getuid() == USER_UID && geteuid() == USER_UID, "running as uid %d", USER_UID);
@@ -100,6 +108,6 @@ int main(void)
 	tap_ok(access("/sys/kernel/debug/vclock/status", R_OK) != 0,
 	       "cannot read the debugfs status (root only)");
 
-	kill(root_holder, SIGKILL);
+	close(hold[1]);
 	return tap_done();
 }
