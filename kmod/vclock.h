@@ -8,6 +8,7 @@
  *   vclock_tk.c      the timekeeper that publishes struct vclock_data
  *   vclock_pte.c     introspection: what the page tables really hold
  *   vclock_status.c  the debugfs status file
+ *   vclock_timens.c  data pages for time namespaces (views)
  */
 #ifndef _VCLOCK_H
 #define _VCLOCK_H
@@ -58,7 +59,19 @@ int vclock_tk_mode(void);			/* published mode */
 int vclock_tk_request_mode(int mode);		/* -EINVAL if unusable */
 const char *vclock_tk_kernel_cs(void);
 void vclock_tk_status(struct seq_file *m);
+void vclock_tk_refresh(void);			/* republish, views too */
 extern unsigned int vclock_update_us;
+
+/* ---- vclock_timens.c ---- */
+struct vclock_view;
+void vclock_views_begin(u32 seq);			/* writer, seq odd */
+void vclock_views_end(const struct vclock_data *src);	/* writer, then seq even */
+struct vclock_view *vclock_view_get(void);	/* NULL: no offsets; or ERR_PTR */
+void vclock_view_dup(struct vclock_view *v);
+void vclock_view_put(struct vclock_view *v);
+struct page *vclock_view_page(struct vclock_view *v);
+long vclock_views_live(void);
+void vclock_views_status(struct seq_file *m);
 
 /* ---- vclock_mmap.c ---- */
 extern const struct vm_operations_struct vclock_vm_ops;

@@ -15,6 +15,9 @@
  *   mixed  VM_MIXEDMAP, filled from .fault with vmf_insert_mixed_prot()
  *          (kernels before v6.4 only).
  *
+ * The data page is the timekeeper's, or the view of the time namespace of
+ * the task that called mmap (vclock_timens.c), held in vm_private_data.
+ *
  * The mapping is never writable nor executable and can never become a COW
  * mapping: VM_MAYWRITE and VM_MAYEXEC are cleared, so mprotect() cannot add
  * them and vmf_insert_pfn_prot()'s COW assertion can never fire. It cannot be
@@ -89,7 +92,9 @@ static bool vclock_page_pfn(struct vm_area_struct *vma, unsigned int page,
 
 	switch (page) {
 	case VCLOCK_PAGE_DATA:
-		*pfn = page_to_pfn(vclock_data_page);
+		*pfn = page_to_pfn(vma->vm_private_data ?
+				   vclock_view_page(vma->vm_private_data) :
+				   vclock_data_page);
 		*prot = vma->vm_page_prot;
 		return true;
 	case VCLOCK_PAGE_LAB:
@@ -147,12 +152,14 @@ static int vclock_may_split(struct vm_area_struct *vma, unsigned long addr)
 /* .open runs for the copies fork and mremap make; mmap counts the first. */
 static void vclock_vma_open(struct vm_area_struct *vma)
 {
+	vclock_view_dup(vma->vm_private_data);
 	atomic_long_inc(&vclock_live_vmas[VCLOCK_PGOFF_STRATEGY(vma->vm_pgoff)]);
 }
 
 static void vclock_vma_close(struct vm_area_struct *vma)
 {
 	atomic_long_dec(&vclock_live_vmas[VCLOCK_PGOFF_STRATEGY(vma->vm_pgoff)]);
+	vclock_view_put(vma->vm_private_data);
 }
 
 const struct vm_operations_struct vclock_vm_ops = {
@@ -218,14 +225,24 @@ int vclock_mmap(struct file *file, struct vm_area_struct *vma)
 	/* Offset 0 becomes the explicit one: /proc/PID/maps and CRIU see it. */
 	vma->vm_pgoff = VCLOCK_PGOFF(strategy, lab, first);
 	vma->vm_ops = &vclock_vm_ops;
+	vma->vm_private_data = NULL;
+	if (first == VCLOCK_PAGE_DATA) {
+		struct vclock_view *view = vclock_view_get();
+
+		if (IS_ERR(view))
+			return PTR_ERR(view);
+		vma->vm_private_data = view;
+	}
 
 	if (strategy == VCLOCK_STRATEGY_REMAP) {
 		err = vclock_remap_all(vma);
-		if (err)
+		if (err) {
+			vclock_view_put(vma->vm_private_data);
 			return err;
+		}
 	}
 	atomic_long_inc(&vclock_mmaps);
-	vclock_vma_open(vma);
+	atomic_long_inc(&vclock_live_vmas[strategy]);
 	return 0;
 }
 

@@ -22,6 +22,7 @@ static int vclock_status_show(struct seq_file *m, void *unused)
 		seq_puts(m, "hpet_address: 0\nhpet: none\n");
 	vclock_tk_status(m);
 	vclock_mmap_status(m);
+	vclock_views_status(m);
 	seq_printf(m, "open_files: %ld\n", atomic_long_read(&vclock_open_files));
 	return 0;
 }

@@ -26,6 +26,9 @@
  * with the anchor, so clock steps show within one update. MONOTONIC_RAW has
  * its own line. The coarse clocks are the kernel's own tick-time values,
  * copied from the pvclock_gtod notifier that every timekeeping update calls.
+ *
+ * Every write also rewrites the pages of time namespaces with offsets (the
+ * views of vclock_timens.c), inside the same seqcount.
  */
 #include "vclock.h"
 
@@ -287,6 +290,7 @@ static void vclock_steer(struct vclock_line *l, u64 floor, u64 floor_frac,
 static void vclock_write_begin(struct vclock_data *vd)
 {
 	WRITE_ONCE(vd->seq, vd->seq + 1);
+	vclock_views_begin(vd->seq);
 	/*
 	 * Full barrier: the odd seq must be visible before the counter is read
 	 * below, so any reader that completed with the old parameters read a
@@ -299,6 +303,7 @@ static void vclock_write_end(struct vclock_data *vd)
 {
 	vd->update_count++;
 	vd->checksum = vclock_data_checksum(vd);
+	vclock_views_end(vd);
 	smp_wmb();
 	WRITE_ONCE(vd->seq, vd->seq + 1);
 }
@@ -447,6 +452,17 @@ out:
 	vd->tz_dsttime = sys_tz.tz_dsttime;
 	tk.updates++;
 	vclock_write_end(vd);
+	raw_spin_unlock_irqrestore(&tk.lock, flags);
+}
+
+/* Publish again as it stands: a new view gets its first contents. */
+void vclock_tk_refresh(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&tk.lock, flags);
+	vclock_write_begin(tk.vd);
+	vclock_write_end(tk.vd);
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
 

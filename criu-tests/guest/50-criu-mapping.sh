@@ -82,10 +82,9 @@ done
 lib_case lib-threads kill --strategy fault --threads 4
 
 # CRIU restores into a time namespace that hides the downtime from the
-# task's CLOCK_MONOTONIC and CLOCK_BOOTTIME: does the page follow?
-TAP_TODO="known defect: the data page ignores time namespaces (needs a page per namespace)"
+# task's CLOCK_MONOTONIC and CLOCK_BOOTTIME: the restored task maps the
+# device in that namespace, so it gets the namespace's view of the page.
 lib_case timens kill --strategy fault --timens-check
-TAP_TODO=
 
 # Parent and forked child: both tasks' lines, both verified by the program.
 cr_prepare fork
