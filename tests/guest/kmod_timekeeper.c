@@ -135,6 +135,42 @@ static void check_modes(unsigned int modes)
 	vt_param_write("clock_mode", "auto");
 }
 
+/*
+ * Regression test for the bug fixed in 0a656ee ("read the old counter before
+ * the new one at a mode switch"): the writer took the new counter first and
+ * the old one after, so the continuity floor came from a later instant than
+ * the new line's start, and a stalled HPET read (microseconds under TCG)
+ * started the new line ahead of the kernel by the stall. Right after each
+ * hpet -> tsc switch (the kernel's clocksource is tsc here, so the TSC line
+ * is exact), MONOTONIC must lie within the 2 us cross-counter bound.
+ */
+static void regression_switch_reads_old_counter_first(unsigned int modes)
+{
+	const unsigned int both = (1u << VCLOCK_MODE_HPET) | (1u << VCLOCK_MODE_TSC);
+	int64_t worst = 0, w;
+	int i, bad, outside = 0, switched = 0;
+
+	if ((modes & both) != both) {
+		tap_skip("needs both hpet and tsc modes (the TSC-trusted check boot)",
+			 "regression 0a656ee: after hpet -> tsc switches the page is never ahead of the kernel");
+		return;
+	}
+	for (i = 0; i < 200; i++) {
+		vt_param_write("clock_mode", "hpet");
+		usleep(2000);
+		switched += vt_param_write("clock_mode", "tsc") == 0 &&
+			    vclock_clock_mode() == VCLOCK_MODE_TSC;
+		w = bracket(CLOCK_MONOTONIC, 5, &bad);
+		outside += w > 2000;
+		if (w > worst)
+			worst = w;
+	}
+	vt_param_write("clock_mode", "auto");
+	tap_ok(switched == 200 && outside == 0,
+	       "regression 0a656ee: after %d of 200 hpet -> tsc switches MONOTONIC stays within 2 us of the kernel (%d switches beyond, worst %lld ns)",
+	       switched, outside, (long long)worst);
+}
+
 /* ---- monotonicity on both vCPUs ------------------------------------------- */
 
 struct reader {
@@ -403,6 +439,7 @@ int main(void)
 	       clocksource);
 
 	check_modes(info.modes);
+	regression_switch_reads_old_counter_first(info.modes);
 	check_monotonic("update_us=4000", 1000000);
 	check_torn_and_switches();
 	check_step(10 * 1000000000ll, "step +10 s");
