@@ -21,4 +21,15 @@ for m in proc sysfs devtmpfs devpts debugfs; do
 done
 ip addr show lo | grep -q 'inet 127.0.0.1' && ok "lo is up" || not_ok "lo is up"
 [ "$(nproc)" -eq 2 ] && ok "2 vCPUs" || not_ok "2 vCPUs (have $(nproc))"
+
+# Regression check for b451f9c: vm/init keeps the console open on fd 9 for
+# itself; the command must not inherit it (CRIU refused to dump every process
+# started from the command: an unexpected tty fd).
+leaked= p=$$
+while [ "$p" -gt 1 ]; do
+	[ -e /proc/$p/fd/9 ] && leaked="$leaked $p($(cat /proc/$p/comm))->$(readlink /proc/$p/fd/9)"
+	p=$(sed -n 's/^PPid:[[:space:]]*//p' /proc/$p/status)
+done
+[ -z "$leaked" ] && ok "regression b451f9c: no process between init and this suite inherited init's console fd 9" ||
+	not_ok "regression b451f9c: no process between init and this suite inherited init's console fd 9 (has it:$leaked)"
 tap_done

@@ -1,0 +1,42 @@
+#!/bin/sh
+# The harness itself, in the guest: run-suites fails a suite that leaves a
+# process behind using /dev/vclock (regression check for the suite-34 holder
+# fixed in b451f9c), names it, and blames no later suite for it.
+. /opt/vclock/tests/tap.sh
+
+work=$(mktemp -d)
+mkdir -p "$work/suites"
+cat >"$work/suites/1-leaks" <<'S'
+#!/bin/sh
+echo 1..1
+echo "ok 1 opens the device in a process it does not wait for"
+(exec 3</dev/vclock; exec sleep 60) &
+S
+cat >"$work/suites/2-clean" <<'S'
+#!/bin/sh
+echo 1..1
+echo "ok 1 nothing left behind"
+S
+chmod +x "$work/suites/"*
+
+SUITES_DIR=$work/suites TAP_DIR=$work/tap run-suites >"$work/out" 2>&1
+rc=$?
+pids=$(ls -l /proc/[0-9]*/fd 2>/dev/null | awk '
+	/^\/proc\/[0-9]+\/fd:$/ { split($0, a, "/"); pid = a[3] }
+	/ -> \/dev\/vclock$/ { print pid }')
+sed 's/^/# /' "$work/out"
+
+[ $rc -ne 0 ] && ok "run-suites exits non-zero when a suite leaves a user of /dev/vclock ($rc)" ||
+	not_ok "run-suites exits non-zero when a suite leaves a user of /dev/vclock ($rc)"
+grep -q '^Bail out! 1-leaks left processes using /dev/vclock: [0-9]* (sleep)$' "$work/tap/1-leaks.tap" &&
+	ok "the leaking suite gets a bail-out line naming the process" ||
+	not_ok "the leaking suite gets a bail-out line naming the process"
+! grep -q '^Bail out!' "$work/tap/2-clean.tap" &&
+	ok "the next suite is not blamed for it" || not_ok "the next suite is not blamed for it"
+[ -n "$pids" ] && kill $pids 2>/dev/null
+sleep 0.3
+[ -z "$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep ' -> /dev/vclock$')" ] &&
+	ok "the leftover is gone after this suite kills it" ||
+	not_ok "the leftover is gone after this suite kills it"
+rm -rf "$work"
+tap_done
