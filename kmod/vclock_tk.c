@@ -134,18 +134,21 @@ unsigned int vclock_tk_modes(void)
 	       (vclock_tsc_trusted() ? BIT(VCLOCK_MODE_TSC) : 0);
 }
 
-/* Counter width and nominal ns-per-cycle, as mult >> shift. */
-static void vclock_mode_scale(int mode, u32 *mult, u32 *shift, u64 *mask)
+/* Counter width: readers do 32-bit HPET loads. */
+static u64 vclock_mode_mask(int mode)
+{
+	return mode == VCLOCK_MODE_HPET ? U32_MAX : U64_MAX;
+}
+
+/* Nominal ns-per-cycle, as mult >> shift: computed at a mode switch only. */
+static void vclock_mode_scale(int mode, u32 *mult, u32 *shift)
 {
 	u32 khz;
 
-	if (mode == VCLOCK_MODE_HPET) {
+	if (mode == VCLOCK_MODE_HPET)
 		khz = (u32)div_u64(1000000000000ull, vclock_hpet.period_fs);
-		*mask = U32_MAX;	/* readers do 32-bit loads */
-	} else {
+	else
 		khz = tsc_khz;
-		*mask = U64_MAX;
-	}
 	clocks_calc_mult_shift(mult, shift, khz, NSEC_PER_MSEC, VCLOCK_MAX_DELTA_MS);
 	if (mode == VCLOCK_MODE_HPET)	/* exact: the period is in fs */
 		*mult = (u32)div_u64((u64)vclock_hpet.period_fs << *shift, 1000000);
@@ -358,19 +361,14 @@ static void vclock_tk_update(void)
 	struct vclock_anchor a = {};
 	u64 c_now, c_old, fm = 0, fr = 0, floor_m = 0, floor_r = 0;
 	u64 dc, km, kr, interval;
-	u32 rate_m, rate_r, mult, shift;
+	u32 rate_m, rate_r;
 	int mode = vclock_pick_mode();
+	u64 mask = vclock_mode_mask(mode);
 	unsigned long flags;
-	u64 mask;
 
-	if (mode != VCLOCK_MODE_NONE) {
-		vclock_mode_scale(mode, &mult, &shift, &mask);
-		if (!vclock_anchor(mode, mask, &a)) {
-			tk.failed_anchors++;
-			return;
-		}
-		if (a.slack)	/* cycles to ns, rounded up */
-			a.slack = ((a.slack * mult) >> shift) + 1;
+	if (mode != VCLOCK_MODE_NONE && !vclock_anchor(mode, mask, &a)) {
+		tk.failed_anchors++;
+		return;
 	}
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
@@ -401,12 +399,13 @@ static void vclock_tk_update(void)
 	}
 
 	if (mode != tk.mode) {
-		tk.shift = shift;
-		tk.nominal_mult = mult;
+		vclock_mode_scale(mode, &tk.nominal_mult, &tk.shift);
 		tk.mask = mask;
 		tk.base.valid = false;
 		fm = fr = 0;	/* the fractions were in the old shift */
 	}
+	if (a.slack)	/* cycles to ns, rounded up */
+		a.slack = ((a.slack * tk.nominal_mult) >> tk.shift) + 1;
 	if (tk.mode == VCLOCK_MODE_NONE) {
 		/* Readers were calling the kernel: they saw up to its "now". */
 		floor_m = 0;
