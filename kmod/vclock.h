@@ -70,7 +70,6 @@ struct vclock_view *vclock_view_get(void);	/* NULL: no offsets; or ERR_PTR */
 void vclock_view_dup(struct vclock_view *v);
 void vclock_view_put(struct vclock_view *v);
 struct page *vclock_view_page(struct vclock_view *v);
-long vclock_views_live(void);
 void vclock_views_status(struct seq_file *m);
 
 /* ---- vclock_mmap.c ---- */

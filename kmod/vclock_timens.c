@@ -218,11 +218,6 @@ struct page *vclock_view_page(struct vclock_view *v)
 	return v->page;
 }
 
-long vclock_views_live(void)
-{
-	return READ_ONCE(nr_views);
-}
-
 void vclock_views_status(struct seq_file *m)
 {
 	unsigned int i;

@@ -453,14 +453,43 @@ static void torn_child(void *arg)
 	check(r == 0, "the namespace's task ended cleanly (%d)", r);
 }
 
+/* Views created and dropped (other offsets) while the reader runs. */
+static void view_churn(void)
+{
+	struct offs o = { 5000, 0, 0, 0 };
+	uint64_t end = vt_raw_ns() + 1500000000ull;
+	struct holder h;
+	int n = 0;
+
+	while (vt_raw_ns() < end) {
+		o.mono_s = 5000 + n % 7;
+		if (holder_start(&h, &o))
+			_exit(2);
+		holder_stop(&h);
+		n += !h.err;
+	}
+	_exit(n > 0 ? 0 : 1);
+}
+
 static void test_torn(void)
 {
 	char old[32];
+	int status;
+	pid_t churn;
 
 	if (vt_param_read("update_us", old, sizeof(old)) || vt_param_write("update_us", "100"))
 		tap_bail("cannot set update_us");
-	run_child("view at update_us=100", torn_child, NULL);
+	fflush(stdout);
+	churn = fork();
+	if (churn == 0)
+		view_churn();
+	run_child("view at update_us=100, other views coming and going", torn_child, NULL);
+	status = -1;
+	if (churn > 0)
+		waitpid(churn, &status, 0);
+	tap_ok(status == 0, "views were created and dropped meanwhile (churn status %#x)", status);
 	vt_param_write("update_us", old);
+	tap_ok(views_live() == 0, "no view left after the churn (%ld)", views_live());
 }
 
 int main(void)
