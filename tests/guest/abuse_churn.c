@@ -89,17 +89,10 @@ static void snapshotter(int cpu)
 	const volatile struct vclock_data *page = (const void *)vclock_data_page();
 	struct vclock_data copy;
 	long n = 0, torn = 0;
-	uint32_t seq;
 
 	pin(cpu);
 	while (!atomic_load(&sh->stop)) {
-		do {
-			while ((seq = page->seq) & 1)
-				;
-			atomic_thread_fence(memory_order_acquire);
-			memcpy(&copy, (const void *)page, sizeof(copy));
-			atomic_thread_fence(memory_order_acquire);
-		} while (page->seq != seq);
+		vt_snapshot(page, &copy);
 		n++;
 		torn += copy.checksum != vclock_data_checksum(&copy);
 	}

@@ -232,17 +232,10 @@ static void *torn_reader(void *arg)
 	const volatile struct vclock_data *page = (const void *)vclock_data_page();
 	struct reader *r = arg;
 	struct vclock_data copy;
-	uint32_t seq;
 
 	pin(r->cpu);
 	while (!stop_readers) {
-		do {
-			while ((seq = page->seq) & 1)
-				;
-			atomic_thread_fence(memory_order_acquire);
-			memcpy(&copy, (const void *)page, sizeof(copy));
-			atomic_thread_fence(memory_order_acquire);
-		} while (page->seq != seq);
+		vt_snapshot(page, &copy);
 		r->snapshots++;
 		if (copy.checksum != vclock_data_checksum(&copy))
 			r->torn++;

@@ -11,7 +11,6 @@
  * never torn while the writer runs at its fastest.
  */
 #include <sched.h>
-#include <stdatomic.h>
 #include <sys/syscall.h>
 
 #include "vclock_test.h"
@@ -68,24 +67,13 @@ static int timens_for_children(const struct offs *o)
  */
 static int in_timens(const struct offs *o, void (*fn)(void *), void *arg)
 {
-	int status, err;
-	pid_t pid;
+	int err = timens_for_children(o);
 
-	err = timens_for_children(o);
 	if (err) {
 		check(0, "new time namespace: %s", strerror(-err));
 		return 256 + 1;
 	}
-	pid = fork();
-	if (pid == 0) {
-		fn(arg);
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return WTERMSIG(status);
-	return WEXITSTATUS(status) ? 256 + WEXITSTATUS(status) : 0;
+	return vt_in_child(fn, arg);
 }
 
 /* The pfn of the data page of the mapping at @base (touched), 0 if none. */
@@ -421,7 +409,6 @@ static void torn_reads(void *arg)
 	long n = 0, torn = 0, mono_off = 0;
 	uint64_t end;
 	struct vt_map m;
-	uint32_t seq;
 
 	(void)arg;
 	if (!check(!vt_map(fd, VCLOCK_STRATEGY_FAULT, VCLOCK_LAB_WB, &m), "mmap"))
@@ -429,13 +416,7 @@ static void torn_reads(void *arg)
 	page = (const volatile struct vclock_data *)vt_data(&m);
 	end = vt_raw_ns() + 1000000000ull;
 	while (vt_raw_ns() < end) {
-		do {
-			while ((seq = page->seq) & 1)
-				;
-			atomic_thread_fence(memory_order_acquire);
-			memcpy(&copy, (const void *)page, sizeof(copy));
-			atomic_thread_fence(memory_order_acquire);
-		} while (page->seq != seq);
+		vt_snapshot(page, &copy);
 		n++;
 		torn += copy.checksum != vclock_data_checksum(&copy);
 		/* MONOTONIC_COARSE carries the offset: > 1000 s into the view */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,24 @@ static inline void vt_touch_all(const struct vt_map *m)
 	sink = *(const volatile uint64_t *)(m->base + VCLOCK_PAGE_LAB * VCLOCK_PAGE_SIZE);
 	sink = *vt_counter(m);
 	(void)sink;
+}
+
+/*
+ * A consistent copy of a data page, taken under its seqcount like a reader;
+ * the writer's checksum then tells whether it is torn.
+ */
+static inline void vt_snapshot(const volatile struct vclock_data *page,
+			       struct vclock_data *copy)
+{
+	uint32_t seq;
+
+	do {
+		while ((seq = page->seq) & 1)
+			;
+		atomic_thread_fence(memory_order_acquire);
+		memcpy(copy, (const void *)page, sizeof(*copy));
+		atomic_thread_fence(memory_order_acquire);
+	} while (page->seq != seq);
 }
 
 static inline void vt_unmap(struct vt_map *m)
