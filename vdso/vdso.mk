@@ -42,7 +42,7 @@ GUEST_FILES += $(G)/lib/libvclock.so
 UNIT_CFLAGS := $(CFLAGS) $(SANITIZE) -I$(TOP)/vdso -I$(TOP)/userspace -I$(TOP)/tests
 
 # The reader's arithmetic and seqcount on a synthetic page in memory.
-$(B)/unit/reader-math: tests/unit/reader_math.c $(VDSO_HDRS) tests/tap.h
+$(B)/unit/reader-math: tests/unit/reader_math.c tests/unit/seq_writer.h $(VDSO_HDRS) tests/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< -lpthread
 
@@ -53,7 +53,7 @@ $(B)/unit/lib-fallback: tests/unit/lib_fallback.c $(VDSO_SRCS) $(VDSO_HDRS) test
 
 # The mapped path without the module: a regular file is /dev/vclock in a
 # private mount namespace (skips itself where namespaces are not allowed).
-$(B)/unit/lib-fakedev: tests/unit/lib_fakedev.c tests/guest/vclock_child.h $(VDSO_SRCS) $(VDSO_HDRS) tests/tap.h
+$(B)/unit/lib-fakedev: tests/unit/lib_fakedev.c tests/unit/seq_writer.h tests/guest/vclock_child.h $(VDSO_SRCS) $(VDSO_HDRS) tests/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
 

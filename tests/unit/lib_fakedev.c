@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../guest/vclock_child.h"
+#include "seq_writer.h"
 #include "tap.h"
 #include "vclock.h"
 
@@ -334,52 +335,28 @@ static void scenario_none_mode(void *arg __attribute__((unused)))
 
 /* ---- the seqcount through the public API, against a writer thread ---- */
 
-#define UPDATES		20000
-static int writer_done, reader_started;
-
-static void *writer(void *arg)
-{
-	struct vclock_data *d = fake_data(VCLOCK_STRATEGY_FAULT);
-	volatile int spin;
-	uint64_t k;
-
-	(void)arg;
-	while (!__atomic_load_n(&reader_started, __ATOMIC_ACQUIRE))
-		;
-	for (k = 1; k <= UPDATES; k++) {
-		for (spin = 0; spin < 200; spin++)
-			;
-		__atomic_store_n(&d->seq, d->seq + 1, __ATOMIC_RELEASE);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		d->base[CLOCK_MONOTONIC].sec = k;
-		d->base[CLOCK_MONOTONIC].snsec = (k % 1000) << SHIFT;
-		__atomic_store_n(&d->seq, d->seq + 1, __ATOMIC_RELEASE);
-	}
-	__atomic_store_n(&writer_done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 static void scenario_seqcount(void *arg __attribute__((unused)))
 {
-	unsigned long reads = 0, torn = 0, distinct = 0;
+	struct seq_writer w = { .d = fake_data(VCLOCK_STRATEGY_FAULT), .shift = SHIFT };
+	unsigned long reads = 0, torn = 0;
 	struct timespec t;
 	time_t last = -1;
 	pthread_t th;
 
-	set_base(fake_data(VCLOCK_STRATEGY_FAULT), CLOCK_MONOTONIC, 0, 0, SHIFT);
+	set_base(w.d, CLOCK_MONOTONIC, 0, 0, SHIFT);
 	vclock_init(VCLOCK_STRATEGY_FAULT);
-	pthread_create(&th, NULL, writer, NULL);
+	pthread_create(&th, NULL, seq_writer_run, &w);
 	do {
 		if (vclock_clock_gettime(CLOCK_MONOTONIC, &t) || t.tv_nsec != t.tv_sec % 1000)
 			torn++;
-		distinct += t.tv_sec != last;
+		seq_writer_saw(&w, (uint64_t)t.tv_sec, (uint64_t)last);
 		last = t.tv_sec;
 		reads++;
-		__atomic_store_n(&reader_started, 1, __ATOMIC_RELEASE);
-	} while (!__atomic_load_n(&writer_done, __ATOMIC_ACQUIRE));
+	} while (!seq_writer_done(&w));
 	pthread_join(th, NULL);
-	check(!torn && distinct > 1, "%lu reads across %d updates: %lu torn, %lu distinct",
-	      reads, UPDATES, torn, distinct);
+	check(!torn && w.distinct >= SEQ_WRITER_DISTINCT,
+	      "%lu reads across %llu updates: %lu torn, %lu distinct (want %d)", reads,
+	      (unsigned long long)w.last, torn, w.distinct, SEQ_WRITER_DISTINCT);
 }
 
 /* ---- concurrent first use ---- */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "seq_writer.h"
 #include "tap.h"
 #include "vclock_read.h"
 
@@ -229,52 +230,10 @@ static void test_tsc(void)
 
 /* ---- the seqcount against a writer thread ---- */
 
-#define WRITER_UPDATES	20000	/* at least this many ... */
-#define READER_DISTINCT	100	/* ... and until the reader saw this many */
-#define WRITER_LIMIT_S	10	/* ... but never longer than this */
-
-static int writer_done, reader_started;
-static unsigned long reader_distinct, writer_last;
-
-/*
- * The writer keeps going until the reader has seen READER_DISTINCT different
- * updates: on a loaded host the reader thread can be off the CPU for the whole
- * of a fixed number of updates, and a test of concurrency needs concurrency.
- */
-static void *writer(void *arg)
-{
-	volatile int spin;
-	struct timespec t0, now;
-	uint64_t k;
-
-	(void)arg;
-	while (!__atomic_load_n(&reader_started, __ATOMIC_ACQUIRE))
-		;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (k = 1;; k++) {
-		for (spin = 0; spin < 200; spin++)
-			;	/* let readers in between updates */
-		__atomic_store_n(&d.seq, d.seq + 1, __ATOMIC_RELEASE);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		d.base[CLOCK_MONOTONIC].sec = k;
-		d.base[CLOCK_MONOTONIC].snsec = (k % 1000) << SHIFT;
-		__atomic_store_n(&d.seq, d.seq + 1, __ATOMIC_RELEASE);
-		if (k < WRITER_UPDATES || k % 1000)
-			continue;
-		if (__atomic_load_n(&reader_distinct, __ATOMIC_ACQUIRE) >= READER_DISTINCT)
-			break;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec >= WRITER_LIMIT_S)
-			break;
-	}
-	writer_last = k;
-	__atomic_store_n(&writer_done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 static void test_seqcount(void)
 {
-	unsigned long reads = 0, torn = 0, distinct = 0;
+	struct seq_writer w = { .d = &d, .shift = SHIFT };
+	unsigned long reads = 0, torn = 0;
 	struct vclock_reading r;
 	uint64_t last = ~0ull;
 	pthread_t t;
@@ -282,7 +241,7 @@ static void test_seqcount(void)
 	page_init();
 	set_base(CLOCK_MONOTONIC, 0, 0, SHIFT);
 	d.seq = 1;	/* an update is in progress: readers must wait */
-	if (pthread_create(&t, NULL, writer, NULL))
+	if (pthread_create(&t, NULL, seq_writer_run, &w))
 		tap_bail("pthread_create failed");
 	__atomic_store_n(&d.seq, 2, __ATOMIC_RELEASE);
 	do {
@@ -290,19 +249,18 @@ static void test_seqcount(void)
 			torn++;
 		else if (r.nsec != r.sec % 1000)
 			torn++;
-		if (r.sec != last)
-			__atomic_store_n(&reader_distinct, ++distinct, __ATOMIC_RELEASE);
+		seq_writer_saw(&w, r.sec, last);
 		last = r.sec;
 		reads++;
-		__atomic_store_n(&reader_started, 1, __ATOMIC_RELEASE);
-	} while (!__atomic_load_n(&writer_done, __ATOMIC_ACQUIRE));
+	} while (!seq_writer_done(&w));
 	pthread_join(t, NULL);
-	tap_ok(!torn, "seqcount: %lu reads during %lu updates, %lu torn", reads,
-	       writer_last, torn);
-	tap_ok(distinct >= READER_DISTINCT, "seqcount: readers saw %lu different updates (want %d)",
-	       distinct, READER_DISTINCT);
+	tap_ok(!torn, "seqcount: %lu reads during %llu updates, %lu torn", reads,
+	       (unsigned long long)w.last, torn);
+	tap_ok(w.distinct >= SEQ_WRITER_DISTINCT,
+	       "seqcount: readers saw %lu different updates (want %d)", w.distinct,
+	       SEQ_WRITER_DISTINCT);
 	tap_ok(!vclock_read_clock(&d, hpet_page, CLOCK_MONOTONIC, &r) &&
-	       r.sec == writer_last, "after the writer: the last update (%llu)",
+	       r.sec == w.last, "after the writer: the last update (%llu)",
 	       (unsigned long long)r.sec);
 }
 
