@@ -62,17 +62,28 @@ static int64_t lib_ns(clockid_t id)
 	return ts_ns(&ts);
 }
 
-/* Largest distance outside [syscall, syscall] over @n bracketed reads. */
+static int kernel_on_hpet;	/* the kernel's clocksource is the HPET */
+
+/*
+ * Largest distance outside [syscall, syscall] over @n bracketed reads. A
+ * library reading above the closing syscall gets two more syscalls: with the
+ * HPET as clocksource, 6.1's read_hpet() hands a caller that finds another
+ * CPU reading the counter that CPU's value, which can predate the call (seen
+ * once in 20000 reads on the debug boot, 250 ns); a real error stays above
+ * all three. Only then: on other clocksources one closing syscall is exact.
+ */
 static int64_t bracket(clockid_t id, int n, int *violations)
 {
 	int64_t worst = 0, s1, v, s2, err;
-	int i;
+	int i, k;
 
 	*violations = 0;
 	for (i = 0; i < n; i++) {
 		s1 = sys_ns(id);
 		v = lib_ns(id);
 		s2 = sys_ns(id);
+		for (k = 0; k < 2 && v > s2 && kernel_on_hpet; k++)
+			s2 = sys_ns(id);
 		err = v < s1 ? s1 - v : v > s2 ? v - s2 : 0;
 		if (err) {
 			(*violations)++;
@@ -142,7 +153,11 @@ static void check_modes(unsigned int modes)
  * the new line's start, and a stalled HPET read (microseconds under TCG)
  * started the new line ahead of the kernel by the stall. Right after each
  * hpet -> tsc switch (the kernel's clocksource is tsc here, so the TSC line
- * is exact), MONOTONIC must lie within the 2 us cross-counter bound.
+ * is exact), MONOTONIC must lie within the 2 us cross-counter bound. The old
+ * order missed it after 36 of 200 switches (worst 26 us); the fixed one
+ * after none on a quiet host, after 3 with other guests running on the host
+ * (the HPET line before the switch is anchored by brackets of reads, which
+ * a descheduled vCPU widens): at most 10 of 200 may miss.
  */
 static void regression_switch_reads_old_counter_first(unsigned int modes)
 {
@@ -166,8 +181,8 @@ static void regression_switch_reads_old_counter_first(unsigned int modes)
 			worst = w;
 	}
 	vt_param_write("clock_mode", "auto");
-	tap_ok(switched == 200 && outside == 0,
-	       "regression 0a656ee: after %d of 200 hpet -> tsc switches MONOTONIC stays within 2 us of the kernel (%d switches beyond, worst %lld ns)",
+	tap_ok(switched == 200 && outside <= 10,
+	       "regression 0a656ee: after %d of 200 hpet -> tsc switches MONOTONIC stays within 2 us of the kernel (%d switches beyond, at most 10; worst %lld ns)",
 	       switched, outside, (long long)worst);
 }
 
@@ -415,6 +430,7 @@ int main(void)
 	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
 	if (f && fgets(clocksource, sizeof(clocksource), f))
 		clocksource[strcspn(clocksource, "\n")] = 0;
+	kernel_on_hpet = !strcmp(clocksource, "hpet");
 	if (f)
 		fclose(f);
 	fd = vt_open();
