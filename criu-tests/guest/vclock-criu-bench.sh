@@ -55,7 +55,7 @@ failed=0
 skip() {
 	echo "INFO criu dump+restore skipped: $1"
 	[ -n "$json" ] && printf '{"available": false, "why": "%s"}\n' \
-		"$(echo "$1" | tr -d '"\\' | tr '\n' ' ')" >"$json"
+		"$(echo "$1" | tr -d '"\\' | tr '\n\t' '  ' | sed 's/ *$//')" >"$json"
 	exit 0
 }
 
@@ -93,14 +93,18 @@ round_trip() {
 	elif [ "$1" = without ] && [ -n "$before" ]; then
 		why="--no-map and still a /dev/vclock line in /proc/$CR_PID/maps"; _rt_kill; return 1
 	fi
-	if ! cr_dump; then
-		why="criu dump failed: $(grep -E 'Error|vclock plugin' "$CR_DIR/img/dump.log" | tail -n 3)"
+	cr_dump
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		why="criu dump exit $rc$(_rt_log dump.log)"
 		_rt_kill
 		return 1
 	fi
 	cr_reap
-	if ! cr_restore; then
-		why="criu restore failed: $(grep -E 'Error|vclock plugin' "$CR_DIR/img/restore.log" | tail -n 3)"
+	cr_restore
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		why="criu restore -d exit $rc$(_rt_log restore.log)"
 		return 1
 	fi
 	after=$(cr_vmas "$CR_PID")
@@ -122,6 +126,11 @@ round_trip() {
 		return 1
 	fi
 	sample="$CR_DUMP_US $CR_RESTORE_US $CR_IMG_KB"
+}
+# _rt_log LOG: ": " and the last errors of CRIU's LOG, if it has any.
+_rt_log() {
+	_e=$(grep -E 'Error|vclock plugin' "$CR_DIR/img/$1" 2>/dev/null | tail -n 3 | tr '\n' ' ')
+	[ -n "$_e" ] && echo ": ${_e% }"
 }
 _rt_kill() {
 	kill -9 "$CR_PID" 2>/dev/null
@@ -161,15 +170,17 @@ while [ $r -le "$rounds" ]; do
 	r=$((r + 1))
 done
 
-# stats FILE COLUMN: "N MEDIAN P10 P90" in ms of the column's microseconds
-# (or of the column as it is, for the image size), ranks as vclock-bench's:
+# stats FILE COLUMN [DIV]: "N MEDIAN P10 P90" of the column divided by DIV
+# (default 1000: microseconds to ms; 1: as it is, for the image size),
+# ranks as vclock-bench's:
 # sorted[n/2], sorted[n/10], sorted[n-1-n/10].
 stats() {
 	cut -d' ' -f"$2" "$1" | sort -n | awk -v div="${3:-1000}" '
 		{ v[n++] = $1 }
 		END {
 			if (!n) { print "0 - - -"; exit }
-			printf "%d %.1f %.1f %.1f\n", n, v[int(n / 2)] / div, v[int(n / 10)] / div,
+			fmt = div == 1 ? "%d %d %d %d\n" : "%d %.1f %.1f %.1f\n"
+			printf fmt, n, v[int(n / 2)] / div, v[int(n / 10)] / div,
 				v[n - 1 - int(n / 10)] / div
 		}'
 }
