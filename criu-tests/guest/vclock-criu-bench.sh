@@ -18,9 +18,13 @@
 # (vm/bench collects lines starting with PASS, FAIL or INFO):
 #   INFO criu dump with mapping / without: R.RR
 #   INFO criu restore with mapping / without: R.RR
+#   INFO criu dump+restore with / without, per round: median R.RR, p10 R.RR, p90 R.RR (N rounds)
 #   PASS criu dump+restore with mapping / without: R.RR (target <= 1.20)
-# (the ratio of the medians of dump+restore per round trip). In the guest
-# these are TCG emulation times: compare the ratios.
+# The verdict is on the ratio of the medians of dump+restore per round trip,
+# as vclock-bench's; the per-round line gives the spread of the ratio of the
+# two round trips of one round (neighbours in time: what drift and other
+# guests on the host do to one ratio). In the guest these are TCG emulation
+# times: compare the ratios.
 #
 # -o writes the figures (and the samples) as JSON. Exit status: 0 measured
 # (PASS or FAIL of the target alike) or skipped because CRIU cannot
@@ -64,6 +68,7 @@ rm -rf "$work"
 mkdir -p "$work"
 : >"$work/with.dat"
 : >"$work/without.dat"
+: >"$work/paired.dat"
 
 value() { sed -n "s/^$1=//p" "$CR_DIR/progress" 2>/dev/null; }
 _counts_on() { [ "$(value count)" -gt "$count0" ] 2>/dev/null; }
@@ -158,29 +163,37 @@ echo "round (round 0, not counted), order alternating; TCG emulation times"
 # here, and there is nothing to compare with.
 one 0 without || skip "criu cannot checkpoint and restore the ticker without the mapping here: $why"
 one 0 with || failed=$((failed + 1))
+# pair: both round trips of this round worked; their ratio of dump+restore
+# (the last lines of with.dat and without.dat) goes to paired.dat.
+pair() {
+	{ tail -n 1 "$work/with.dat"; tail -n 1 "$work/without.dat"; } |
+		awk '{ t[NR] = $1 + $2 } END { printf "%.4f\n", t[1] / t[2] }' >>"$work/paired.dat"
+}
 r=1
 while [ $r -le "$rounds" ]; do
+	n=0
 	if [ $((r % 2)) -eq 1 ]; then
-		one $r with || failed=$((failed + 1))
-		one $r without || failed=$((failed + 1))
+		one $r with && n=$((n + 1))
+		one $r without && n=$((n + 1))
 	else
-		one $r without || failed=$((failed + 1))
-		one $r with || failed=$((failed + 1))
+		one $r without && n=$((n + 1))
+		one $r with && n=$((n + 1))
 	fi
+	[ $n -eq 2 ] && pair
+	failed=$((failed + 2 - n))
 	r=$((r + 1))
 done
 
-# stats FILE COLUMN [DIV]: "N MEDIAN P10 P90" of the column divided by DIV
-# (default 1000: microseconds to ms; 1: as it is, for the image size),
-# ranks as vclock-bench's:
-# sorted[n/2], sorted[n/10], sorted[n-1-n/10].
+# stats FILE COLUMN [DIV [DECIMALS]]: "N MEDIAN P10 P90" of the column
+# divided by DIV (default 1000: microseconds to ms) with DECIMALS (default
+# 1), ranks as vclock-bench's: sorted[n/2], sorted[n/10], sorted[n-1-n/10].
 stats() {
-	cut -d' ' -f"$2" "$1" | sort -n | awk -v div="${3:-1000}" '
+	cut -d' ' -f"$2" "$1" | sort -n | awk -v div="${3:-1000}" -v dec="${4:-1}" '
 		{ v[n++] = $1 }
 		END {
 			if (!n) { print "0 - - -"; exit }
-			fmt = div == 1 ? "%d %d %d %d\n" : "%d %.1f %.1f %.1f\n"
-			printf fmt, n, v[int(n / 2)] / div, v[int(n / 10)] / div,
+			f = "%." dec "f"
+			printf "%d " f " " f " " f "\n", n, v[int(n / 2)] / div, v[int(n / 10)] / div,
 				v[n - 1 - int(n / 10)] / div
 		}'
 }
@@ -196,7 +209,7 @@ printf '%-16s %5s  %7s %7s %7s  %7s %7s %7s  %7s %7s %7s  %s\n' case rounds medi
 	median p10 p90 median p10 p90 KiB
 for k in with without; do
 	set -- $(stats "$work/$k.dat" 1) $(stats "$work/$k.dat" 2) $(stats "$work/$k.total" 1) \
-		$(stats "$work/$k.dat" 3 1)
+		$(stats "$work/$k.dat" 3 1 0)
 	printf '%-16s %5s  %7s %7s %7s  %7s %7s %7s  %7s %7s %7s  %s\n' "$k mapping" "$1" \
 		"$2" "$3" "$4" "$6" "$7" "$8" "${10}" "${11}" "${12}" "${14}"
 done
@@ -204,6 +217,8 @@ median() { stats "$@" | cut -d' ' -f2; }
 r_dump=$(ratio "$(median "$work/with.dat" 1)" "$(median "$work/without.dat" 1)")
 r_restore=$(ratio "$(median "$work/with.dat" 2)" "$(median "$work/without.dat" 2)")
 r_total=$(ratio "$(median "$work/with.total" 1)" "$(median "$work/without.total" 1)")
+set -- $(stats "$work/paired.dat" 1 1 2)
+paired_n=$1 paired_median=$2 paired_p10=$3 paired_p90=$4
 verdict=INFO
 if [ "$r_total" != - ]; then
 	verdict=$(awk -v r="$r_total" -v t="$target" 'BEGIN { print ((r <= t) ? "PASS" : "FAIL") }')
@@ -211,6 +226,7 @@ fi
 echo
 echo "INFO criu dump with mapping / without: $r_dump"
 echo "INFO criu restore with mapping / without: $r_restore"
+echo "INFO criu dump+restore with / without, per round: median $paired_median, p10 $paired_p10, p90 $paired_p90 ($paired_n rounds)"
 echo "$verdict criu dump+restore with mapping / without: $r_total (target <= $target)"
 [ $failed -eq 0 ] || echo "FAIL criu round trips: $failed of $((2 * rounds + 2)) failed (see the # round lines)"
 
@@ -226,7 +242,7 @@ case_json() {
 	printf ', "dump_ms": %s' "$(jstats "$work/$1.dat" 1)"
 	printf ', "restore_ms": %s' "$(jstats "$work/$1.dat" 2)"
 	printf ', "dump_restore_ms": %s' "$(jstats "$work/$1.total" 1)"
-	printf ', "image_kib": %s' "$(jstats "$work/$1.dat" 3 1)"
+	printf ', "image_kib": %s' "$(jstats "$work/$1.dat" 3 1 0)"
 	printf ', "samples_dump_ms": [%s]' "$(awk '{ printf "%s%.1f", (NR > 1 ? ", " : ""), $1 / 1000 }' "$work/$1.dat")"
 	printf ', "samples_restore_ms": [%s]}' "$(awk '{ printf "%s%.1f", (NR > 1 ? ", " : ""), $2 / 1000 }' "$work/$1.dat")"
 }
@@ -238,8 +254,10 @@ if [ -n "$json" ]; then
 		printf '  "with_mapping": %s,\n' "$(case_json with)"
 		printf '  "without_mapping": %s,\n' "$(case_json without)"
 		printf '  "ratios": {"dump": %s, "restore": %s,\n' "$(jnum "$r_dump")" "$(jnum "$r_restore")"
-		printf '    "dump+restore": {"ratio": %s, "verdict": "%s", "target": "<= %s"}}\n}\n' \
+		printf '    "dump+restore": {"ratio": %s, "verdict": "%s", "target": "<= %s"},\n' \
 			"$(jnum "$r_total")" "$verdict" "$target"
+		printf '    "dump+restore_per_round": {"rounds": %s, "median": %s, "p10": %s, "p90": %s}}\n}\n' \
+			"$paired_n" "$(jnum "$paired_median")" "$(jnum "$paired_p10")" "$(jnum "$paired_p90")"
 	} >"$json"
 fi
 [ $failed -eq 0 ]
