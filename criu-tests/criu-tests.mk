@@ -9,6 +9,7 @@
 #   criu-tests/guest/5*.sh     -> $(G)/tests/suites/5*-criu-* (runners, TAP)
 #   criu-tests/guest/criu-lib.sh -> $(G)/tests/lib/criu-lib.sh
 #   criu-tests/guest/vclock-criu-demo.sh -> $(G)/bin/vclock-criu-demo ('make demo')
+#   criu-tests/guest/vclock-criu-bench.sh -> $(G)/bin/vclock-criu-bench ('make bench')
 #
 #   make criu-install     install the plugin into CRIU's plugin directory
 #                         ($(DESTDIR)$(CRIU_PLUGIN_DIR), default /usr/lib/criu)
@@ -70,9 +71,12 @@ $(G)/tests/lib/criu-lib.sh: criu-tests/guest/criu-lib.sh
 # The CRIU round trip of the ticker for 'make demo'.
 $(G)/bin/vclock-criu-demo: criu-tests/guest/vclock-criu-demo.sh
 	@install -D -m 755 $< $@
+# Dump and restore times with and without the mapping for 'make bench'.
+$(G)/bin/vclock-criu-bench: criu-tests/guest/vclock-criu-bench.sh
+	@install -D -m 755 $< $@
 
 GUEST_FILES += $(G)/criu/vclock_plugin.so $(CR_GUEST_BINS) $(CR_SUITES) \
-	       $(G)/tests/lib/criu-lib.sh $(G)/bin/vclock-criu-demo
+	       $(G)/tests/lib/criu-lib.sh $(G)/bin/vclock-criu-demo $(G)/bin/vclock-criu-bench
 
 # ---- host unit test of the plugin (loads the .so as CRIU would) ------------------
 $(B)/unit/criu-plugin: criu-tests/unit/plugin_test.c criu-tests/plugin/record.c \

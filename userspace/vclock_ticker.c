@@ -8,6 +8,10 @@
  *
  * The progress file is opened, written and closed each time, so the process
  * holds no file descriptor a checkpointing tool would have to deal with.
+ *
+ * --no-map makes it the same process minus the mapping: it never opens
+ * /dev/vclock and reads every clock with the system call, as the library
+ * does without a mapping (the CRIU benchmark's control).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cli_common.h"
@@ -38,6 +43,8 @@ static struct {
 	unsigned long count;		/* 0: no limit */
 	double duration;		/* 0: no limit */
 	bool allow_fallback;
+	bool strategy_given;
+	bool no_map;			/* never map: the system call only */
 } opt = {
 	.strategy = VCLOCK_STRATEGY_FAULT,
 	.clock = CLOCK_MONOTONIC,
@@ -73,6 +80,8 @@ static void usage(void)
 	       "  -d, --duration SEC    stop after SEC seconds\n"
 	       "      --allow-fallback  run without /dev/vclock too (the library then makes\n"
 	       "                        system calls)\n"
+	       "      --no-map          never open or map /dev/vclock: read every clock with\n"
+	       "                        the system call (the same process minus the mapping)\n"
 	       "  -h, --help            show this help\n"
 	       "  -V, --version         show the version\n"
 	       "\n"
@@ -93,6 +102,7 @@ static int parse_options(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "allow-fallback", no_argument, NULL, 'A' },
+		{ "no-map", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -106,6 +116,7 @@ static int parse_options(int argc, char **argv)
 			if (vclock_parse_strategy(optarg, false, &opt.strategy))
 				return cli_usage_error(prog, "unknown strategy '%s' "
 						       "(fault remap split mixed)", optarg);
+			opt.strategy_given = true;
 			break;
 		case 'c':
 			if (vclock_parse_clock(optarg, &opt.clock))
@@ -135,6 +146,9 @@ static int parse_options(int argc, char **argv)
 		case 'A':
 			opt.allow_fallback = true;
 			break;
+		case 'N':
+			opt.no_map = true;
+			break;
 		case 'h':
 			usage();
 			exit(0);
@@ -147,12 +161,22 @@ static int parse_options(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (opt.no_map && opt.strategy_given)
+		return cli_usage_error(prog, "--no-map maps nothing: no --strategy with it");
 	return 0;
 }
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+/* Every clock read: the library's, or with --no-map the system call's. */
+static int read_clock(clockid_t id, struct timespec *ts)
+{
+	if (opt.no_map)
+		return syscall(SYS_clock_gettime, id, ts) ? -errno : 0;
+	return vclock_clock_gettime(id, ts);
 }
 
 static int format_progress(char *buf, size_t size, bool running)
@@ -163,13 +187,14 @@ static int format_progress(char *buf, size_t size, bool running)
 	vclock_status(&st);
 	return snprintf(buf, size,
 			"pid=%d\ncount=%lu\nlast=%lld.%09ld\nviolations=%lu\n"
-			"max_backwards_ns=%lld\nclock=%s\nstate=%s\nmode=%s\nstrategy=%s\n"
-			"running=%d\n",
+			"max_backwards_ns=%lld\nclock=%s\nreader=%s\nstate=%s\nmode=%s\n"
+			"strategy=%s\nrunning=%d\n",
 			(int)getpid(), progress.count, (long long)progress.last.tv_sec,
 			progress.last.tv_nsec, progress.violations,
 			(long long)progress.max_backwards_ns, clock ? clock : "?",
-			vclock_lib_state_name(st.state), vclock_mode_name(st.clock_mode),
-			vclock_strategy_name(st.strategy), running);
+			opt.no_map ? "syscall" : "libvclock", vclock_lib_state_name(st.state),
+			vclock_mode_name(st.clock_mode),
+			opt.no_map ? "none" : vclock_strategy_name(st.strategy), running);
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -225,7 +250,7 @@ static void tick(void)
 	struct timespec now;
 	int64_t back;
 
-	if (vclock_clock_gettime(opt.clock, &now))
+	if (read_clock(opt.clock, &now))
 		return;
 	if (progress.count && ts_cmp(&now, &progress.last) < 0) {
 		progress.violations++;
@@ -241,7 +266,7 @@ static int64_t mono_ns(void)
 {
 	struct timespec t;
 
-	vclock_clock_gettime(CLOCK_MONOTONIC, &t);
+	read_clock(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * TS_NSEC_PER_SEC + t.tv_nsec;
 }
 
@@ -255,14 +280,14 @@ static int setup(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	err = vclock_init(opt.strategy);
+	err = opt.no_map ? 0 : vclock_init(opt.strategy);
 	if (err && !opt.allow_fallback) {
 		cli_report_device_error(prog, err);
 		return EXIT_UNAVAILABLE;
 	}
 	if (err)
 		fprintf(stderr, "%s: %s; using the system calls\n", prog, cli_device_error(err));
-	err = vclock_clock_gettime(opt.clock, &probe);
+	err = read_clock(opt.clock, &probe);
 	if (err)
 		return cli_usage_error(prog, "clock %d cannot be read: %s", opt.clock,
 				       strerror(-err));

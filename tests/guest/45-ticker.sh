@@ -1,7 +1,8 @@
 #!/bin/sh
 # 45-ticker: vclock-ticker's progress file and fd, its clean stop on SIGTERM
-# and SIGINT, --count and --duration, and its verdict: exit 1 when the clock
-# it reads went backwards (CLOCK_REALTIME set back with date), 0 for
+# and SIGINT, --count and --duration, --no-map (no mapping, the system call,
+# module loaded all the same), and its verdict: exit 1 when the clock it
+# reads went backwards (CLOCK_REALTIME set back with date), 0 for
 # CLOCK_MONOTONIC over the same step.
 . /opt/vclock/tests/tap.sh
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
@@ -46,6 +47,23 @@ rm -f /tmp/ticker.fd
 vclock-ticker -n 50 -i 0 --fd 3 3>/tmp/ticker.fd >/dev/null 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q '^running=0$' /tmp/ticker.fd && grep -q '^count=50$' /tmp/ticker.fd &&
 	ok "--fd 3: records written to the fd" || { not_ok "--fd 3: exit $rc"; diag "$(cat /tmp/ticker.fd)"; }
+
+# --no-map: the same loop with the module loaded but no mapping at all.
+vclock-ticker --no-map -o $out -i 1000 >/dev/null 2>&1 &
+pid=$!
+wait_running $out
+[ "$(val reader $out)" = syscall ] && [ "$(val state $out)" = unmapped ] &&
+	[ "$(val strategy $out)" = none ] &&
+	ok "--no-map progress: reader syscall, state unmapped, strategy none" ||
+	{ not_ok "--no-map progress record"; diag "$(cat $out)"; }
+grep -q /dev/vclock /proc/$pid/maps && not_ok "--no-map: no /dev/vclock line in /proc/PID/maps" ||
+	ok "--no-map: no /dev/vclock line in /proc/PID/maps"
+c1=$(val count $out); sleep 0.5; c2=$(val count $out)
+[ -n "$c1" ] && [ "$c2" -gt "$c1" ] && ok "--no-map: count advances ($c1 -> $c2)" ||
+	not_ok "--no-map: count advances ($c1 -> $c2)"
+kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 0 ] && [ "$(val violations $out)" = 0 ] && ok "--no-map: SIGTERM, exit 0, violations=0" ||
+	{ not_ok "--no-map: SIGTERM, exit $rc"; diag "$(cat $out)"; }
 
 # The verdict: REALTIME set back 30 s must be seen; MONOTONIC must not care.
 vclock-ticker --clock realtime -i 1000 -o $out.real >/dev/null 2>&1 &

@@ -39,6 +39,7 @@ expect_exit "vclock-check -t 0 exits 2" 2 "$bin/vclock-check" -t 0
 expect_exit "vclock-check -s bogus exits 2" 2 "$bin/vclock-check" -s bogus
 expect_exit "vclock-ticker --clock nope exits 2" 2 "$bin/vclock-ticker" --clock nope
 expect_exit "vclock-ticker --clock 12 (unreadable) exits 2" 2 "$bin/vclock-ticker" --allow-fallback --clock 12
+expect_exit "vclock-ticker --no-map --strategy exits 2" 2 "$bin/vclock-ticker" --no-map --strategy fault -n 1
 expect_exit "vclock-maps with no pid exits 2" 2 "$bin/vclock-maps"
 expect_exit "vclock-maps abc exits 2" 2 "$bin/vclock-maps" abc
 expect_exit "vclock-maps --map on another pid exits 2" 2 "$bin/vclock-maps" --map fault 1
@@ -65,6 +66,10 @@ grep -qx 'count=300' "$out" && grep -qx 'running=0' "$out" && grep -qx 'state=fa
 	grep -qx 'violations=0' "$out" && ok "progress file: count=300 running=0 state=fallback violations=0" ||
 	{ not_ok "progress file content"; diag "$(cat "$out" 2>&1)"; }
 [ ! -e "$out.tmp" ] && ok "no temporary progress file left" || not_ok "no temporary progress file left"
+expect_exit "vclock-ticker --no-map -n 300 exits 0 without the module" 0 "$bin/vclock-ticker" --no-map -n 300 -i 0 -o "$out"
+grep -qx 'count=300' "$out" && grep -qx 'reader=syscall' "$out" && grep -qx 'state=unmapped' "$out" &&
+	grep -qx 'strategy=none' "$out" && ok "--no-map progress: count=300 reader=syscall state=unmapped strategy=none" ||
+	{ not_ok "--no-map progress file content"; diag "$(cat "$out" 2>&1)"; }
 
 "$bin/vclock-ticker" --allow-fallback -i 1000 -o "$out" >"$tmp/ticker.out" 2>&1 &
 tpid=$!
