@@ -53,10 +53,16 @@ static u64 views_created, views_refused;
 
 /* ---- the writer's side (vclock_tk.c, under its lock) ---------------------- */
 
+/*
+ * Without views (the common case) the writer takes no lock: a view added
+ * meanwhile starts with seq odd and vclock_tk_refresh() fills it.
+ */
 void vclock_views_begin(u32 seq)
 {
 	unsigned int i;
 
+	if (!READ_ONCE(nr_views))
+		return;
 	raw_spin_lock(&views_lock);
 	for (i = 0; i < nr_views; i++)
 		WRITE_ONCE(views[i]->vd->seq, seq);
@@ -96,6 +102,8 @@ void vclock_views_end(const struct vclock_data *src)
 {
 	unsigned int i;
 
+	if (!READ_ONCE(nr_views))
+		return;
 	raw_spin_lock(&views_lock);
 	for (i = 0; i < nr_views; i++)
 		vclock_view_fill(views[i], src);
@@ -144,7 +152,8 @@ static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
 	v->boot = *boot;
 
 	raw_spin_lock_irqsave(&views_lock, flags);
-	views[nr_views++] = v;
+	views[nr_views] = v;
+	WRITE_ONCE(nr_views, nr_views + 1);
 	raw_spin_unlock_irqrestore(&views_lock, flags);
 	views_created++;
 	vclock_tk_refresh();		/* filled before anyone can map it */
@@ -196,8 +205,9 @@ static void vclock_view_release(struct kref *ref)
 	raw_spin_lock_irqsave(&views_lock, flags);
 	for (i = 0; i < nr_views; i++) {
 		if (views[i] == v) {
-			views[i] = views[--nr_views];
-			views[nr_views] = NULL;
+			views[i] = views[nr_views - 1];
+			views[nr_views - 1] = NULL;
+			WRITE_ONCE(nr_views, nr_views - 1);
 			break;
 		}
 	}

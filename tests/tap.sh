@@ -4,15 +4,7 @@ _tap_n=0 _tap_fail=0 _tap_skip=0
 echo "TAP version 13"
 
 ok()      { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $*"; }
-# With TAP_TODO set, a failure is a known defect: "# TODO reason", not counted.
-not_ok()  {
-	_tap_n=$((_tap_n + 1))
-	if [ -n "${TAP_TODO:-}" ]; then
-		_tap_skip=$((_tap_skip + 1)); echo "not ok $_tap_n $* # TODO $TAP_TODO"
-	else
-		_tap_fail=$((_tap_fail + 1)); echo "not ok $_tap_n $*"
-	fi
-}
+not_ok()  { _tap_n=$((_tap_n + 1)); _tap_fail=$((_tap_fail + 1)); echo "not ok $_tap_n $*"; }
 skip()    { _tap_n=$((_tap_n + 1)); _tap_skip=$((_tap_skip + 1)); echo "ok $_tap_n $2 # SKIP $1"; }
 diag()    { echo "$*" | sed 's/^/# /'; }
 

@@ -20,6 +20,7 @@ case_() {
 case_ "all pass" "2 passed, 0 failed, 0 skipped" 0 "TAP version 13" "ok 1 a" "ok 2 b" "1..2" "# exit 0"
 case_ "one failure" "1 passed, 1 failed, 0 skipped" 1 "ok 1 a" "not ok 2 b" "1..2" "# exit 1"
 case_ "skip counts apart" "1 passed, 0 failed, 1 skipped" 0 "ok 1 a" "ok 2 b # SKIP no x" "1..2" "# exit 0"
+case_ "a TODO directive does not excuse a failure" "1 passed, 1 failed, 0 skipped" 1 "ok 1 a" "not ok 2 b # TODO later" "1..2" "# exit 0"
 case_ "bail out fails" "1 passed, 1 failed, 0 skipped" 1 "ok 1 a" "Bail out! broken" "# exit 1"
 case_ "missing plan fails" "1 passed, 1 failed, 0 skipped" 1 "ok 1 a" "# exit 139"
 case_ "short of plan fails" "1 passed, 1 failed, 0 skipped" 1 "ok 1 a" "1..3" "# exit 0"
