@@ -20,16 +20,10 @@
 #include <linux/io.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
-#include <linux/version.h>
 
 #include <vclock_abi.h>
 
-/* vmf_insert_mixed_prot() was removed in v6.4. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-#define VCLOCK_HAVE_MIXED 1
-#else
-#define VCLOCK_HAVE_MIXED 0
-#endif
+#include "vclock_compat.h"
 
 struct seq_file;
 

@@ -98,7 +98,6 @@ static const struct file_operations vclock_fops = {
 	.mmap = vclock_mmap,
 	.unlocked_ioctl = vclock_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice vclock_misc = {

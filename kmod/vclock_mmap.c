@@ -26,7 +26,6 @@
 #include "vclock.h"
 
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/seq_file.h>
 #include <linux/set_memory.h>
 
@@ -47,17 +46,6 @@ unsigned int vclock_strategies(void)
 	return BIT(VCLOCK_STRATEGY_FAULT) | BIT(VCLOCK_STRATEGY_REMAP) |
 	       BIT(VCLOCK_STRATEGY_SPLIT) |
 	       (VCLOCK_HAVE_MIXED ? BIT(VCLOCK_STRATEGY_MIXED) : 0);
-}
-
-/* vm_flags accessors changed in v6.3. */
-static void vclock_set_flags(struct vm_area_struct *vma, unsigned long set,
-			     unsigned long clear)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_mod(vma, set, clear);
-#else
-	vma->vm_flags = (vma->vm_flags | set) & ~clear;
-#endif
 }
 
 /* The cache mode the module asks for, per layout page. */
@@ -136,11 +124,8 @@ static vm_fault_t vclock_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	atomic_long_inc(&vclock_faults[page]);
 
-#if VCLOCK_HAVE_MIXED
 	if (vma->vm_flags & VM_MIXEDMAP)
-		return vmf_insert_mixed_prot(vma, vmf->address,
-					     pfn_to_pfn_t(pfn), prot);
-#endif
+		return vclock_insert_mixed(vma, vmf->address, pfn, prot);
 	return vmf_insert_pfn_prot(vma, vmf->address, pfn, prot);
 }
 
@@ -219,7 +204,7 @@ int vclock_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EACCES;
 
-	vclock_set_flags(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
+	vclock_vm_flags_mod(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
 			 (strategy == VCLOCK_STRATEGY_MIXED ? VM_MIXEDMAP : VM_PFNMAP),
 			 VM_MAYWRITE | VM_MAYEXEC);
 	/* Offset 0 becomes the explicit one: /proc/PID/maps and CRIU see it. */

@@ -24,7 +24,7 @@ static u64 vclock_pat_msr;
 
 int vclock_pte_init(void)
 {
-	if (rdmsrl_safe(MSR_IA32_CR_PAT, &vclock_pat_msr))
+	if (vclock_rdmsr_safe(MSR_IA32_CR_PAT, &vclock_pat_msr))
 		vclock_pat_msr = 0x0007040600070406ull;	/* power-on default */
 	return 0;
 }
@@ -49,32 +49,6 @@ static unsigned int vclock_pat_index(u64 pte)
 	       !!(pte & _PAGE_PWT);
 }
 
-/* Read the PTE at @addr, if any. Called with the mmap lock held. */
-static bool vclock_read_pte(struct vm_area_struct *vma, unsigned long addr, u64 *val)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
-
-	if (follow_pfnmap_start(&args))
-		return false;
-	*val = pgprot_val(args.pgprot) | ((u64)args.pfn << PAGE_SHIFT);
-	follow_pfnmap_end(&args);
-	return true;
-#else
-	spinlock_t *ptl;
-	pte_t *ptep;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-	if (follow_pte(vma, addr, &ptep, &ptl))
-#else
-	if (follow_pte(vma->vm_mm, addr, &ptep, &ptl))
-#endif
-		return false;
-	*val = pte_val(ptep_get(ptep));
-	pte_unmap_unlock(ptep, ptl);
-	return true;
-#endif
-}
-
 static void vclock_describe(struct vm_area_struct *vma, unsigned long addr,
 			    struct vclock_pte_info *e)
 {
@@ -89,7 +63,7 @@ static void vclock_describe(struct vm_area_struct *vma, unsigned long addr,
 	e->strategy = VCLOCK_PGOFF_STRATEGY(vma->vm_pgoff);
 	e->lab = VCLOCK_PGOFF_LAB(vma->vm_pgoff);
 	e->requested = vclock_requested_cache(e->lab, e->page);
-	if (!vclock_read_pte(vma, addr, &pte) || !(pte & _PAGE_PRESENT))
+	if (!vclock_follow_pte(vma, addr, &pte) || !(pte & _PAGE_PRESENT))
 		return;
 	e->present = 1;
 	e->pte = pte;

@@ -177,13 +177,13 @@ static int vclock_pick_mode(void)
  */
 static bool vclock_anchor_once(int mode, u64 mask, struct vclock_anchor *a)
 {
-	struct system_time_snapshot snap;
+	struct vclock_snapshot snap;
 	ktime_t real0, real1;
 	u64 c0, c1, window;
 
 	real0 = ktime_mono_to_any(0, TK_OFFS_REAL);
 	c0 = vclock_read(mode);
-	ktime_get_snapshot(&snap);
+	vclock_get_snapshot(&snap);
 	c1 = vclock_read(mode);
 	a->offs_boot = ktime_mono_to_any(0, TK_OFFS_BOOT);
 	a->offs_tai = ktime_mono_to_any(0, TK_OFFS_TAI);
@@ -639,8 +639,8 @@ int vclock_tk_init(struct vclock_data *vd)
 	vclock_tk_update();
 	WRITE_ONCE(tk.running, true);
 
-	hrtimer_init(&tk.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	tk.timer.function = vclock_tk_tick;
+	vclock_hrtimer_setup(&tk.timer, vclock_tk_tick, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&tk.timer, vclock_interval(), HRTIMER_MODE_REL_HARD);
 	pr_info("timekeeper: mode %s, update every %u us\n", mode_names[tk.mode],
 		vclock_update_us);

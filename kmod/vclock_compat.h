@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vclock_compat.h - every kernel API difference the module meets, in one
+ * place. The rest of the module calls only the names defined here, so each
+ * supported kernel (Debian's 6.1, 6.12 and the newest in unstable) reads the
+ * same code. Each entry says which release changed what.
+ */
+#ifndef _VCLOCK_COMPAT_H
+#define _VCLOCK_COMPAT_H
+
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/timekeeping.h>
+#include <linux/version.h>
+#include <asm/msr.h>
+
+#define VCLOCK_KERNEL_AT_LEAST(a, b)	(LINUX_VERSION_CODE >= KERNEL_VERSION(a, b, 0))
+
+/*
+ * v6.4 removed vmf_insert_mixed_prot(): the mixed strategy can no longer
+ * ask for a per-page cache mode, so it is offered on older kernels only.
+ */
+#if !VCLOCK_KERNEL_AT_LEAST(6, 4)
+#include <linux/pfn_t.h>
+#define VCLOCK_HAVE_MIXED 1
+static inline vm_fault_t vclock_insert_mixed(struct vm_area_struct *vma,
+					     unsigned long addr,
+					     unsigned long pfn, pgprot_t prot)
+{
+	return vmf_insert_mixed_prot(vma, addr, pfn_to_pfn_t(pfn), prot);
+}
+#else
+#define VCLOCK_HAVE_MIXED 0
+static inline vm_fault_t vclock_insert_mixed(struct vm_area_struct *vma,
+					     unsigned long addr,
+					     unsigned long pfn, pgprot_t prot)
+{
+	return VM_FAULT_SIGBUS;
+}
+#endif
+
+/* v6.3: vm_flags became read-only outside the vm_flags_*() accessors. */
+static inline void vclock_vm_flags_mod(struct vm_area_struct *vma,
+				       unsigned long set, unsigned long clear)
+{
+#if VCLOCK_KERNEL_AT_LEAST(6, 3)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+/*
+ * The PTE behind @addr of a PFN mapping, as its raw value, with the mmap
+ * lock held. v6.10 made follow_pte() take the VMA; v6.12 replaced it with
+ * follow_pfnmap_start/end(), which hand back the pfn and protection.
+ */
+static inline bool vclock_follow_pte(struct vm_area_struct *vma,
+				     unsigned long addr, u64 *val)
+{
+#if VCLOCK_KERNEL_AT_LEAST(6, 12)
+	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
+
+	if (follow_pfnmap_start(&args))
+		return false;
+	*val = pgprot_val(args.pgprot) | ((u64)args.pfn << PAGE_SHIFT);
+	follow_pfnmap_end(&args);
+	return true;
+#else
+	spinlock_t *ptl;
+	pte_t *ptep;
+#if VCLOCK_KERNEL_AT_LEAST(6, 10)
+	if (follow_pte(vma, addr, &ptep, &ptl))
+#else
+	if (follow_pte(vma->vm_mm, addr, &ptep, &ptl))
+#endif
+		return false;
+	*val = pte_val(ptep_get(ptep));
+	pte_unmap_unlock(ptep, ptl);
+	return true;
+#endif
+}
+
+/* v6.13 added hrtimer_setup(), which sets the callback with the rest. */
+static inline void vclock_hrtimer_setup(struct hrtimer *timer,
+					enum hrtimer_restart (*fn)(struct hrtimer *),
+					clockid_t clock, enum hrtimer_mode mode)
+{
+#if VCLOCK_KERNEL_AT_LEAST(6, 13)
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
+
+/* v6.16 renamed the 64-bit MSR accessors (rdmsrl -> rdmsrq). */
+static inline int vclock_rdmsr_safe(u32 msr, u64 *val)
+{
+#if VCLOCK_KERNEL_AT_LEAST(6, 16)
+	return rdmsrq_safe(msr, val);
+#else
+	return rdmsrl_safe(msr, val);
+#endif
+}
+
+/*
+ * The kernel's CLOCK_REALTIME and CLOCK_MONOTONIC_RAW at one reading of its
+ * clocksource. v7.2 replaced ktime_get_snapshot() (which filled ::real) by
+ * ktime_get_snapshot_id(), which takes the clock to report in ::systime.
+ */
+struct vclock_snapshot {
+	u64 cycles;
+	ktime_t real;
+	ktime_t raw;
+};
+
+static inline void vclock_get_snapshot(struct vclock_snapshot *s)
+{
+	struct system_time_snapshot snap;
+
+#if VCLOCK_KERNEL_AT_LEAST(7, 2)
+	ktime_get_snapshot_id(CLOCK_REALTIME, &snap);
+	s->real = snap.systime;
+	s->raw = snap.monoraw;
+#else
+	ktime_get_snapshot(&snap);
+	s->real = snap.real;
+	s->raw = snap.raw;
+#endif
+	s->cycles = snap.cycles;
+}
+
+#endif /* _VCLOCK_COMPAT_H */
