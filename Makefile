@@ -7,16 +7,35 @@
 SHELL     := /bin/bash
 TOP       := $(CURDIR)
 B         := $(TOP)/build
-KVER      ?= $(shell $(TOP)/vm/kernel-version 2>/dev/null)
-KDIR      ?= /usr/src/linux-headers-$(KVER)
+# G: the part of the guest's /opt/vclock every generation shares.
 G         := $(B)/guest
-IMAGE     := $(B)/initramfs-$(KVER).cpio.gz
+
+# The kernel generation (vm/gen list): its kernel, headers, toolchain root and
+# CRIU come from $(GDIR)/env.mk, which vm/gen writes (fetching what the
+# generation needs, once) after vm/setup-host has installed the host's part.
+GEN       ?= 6.1
+GDIR      := $(B)/gen/$(GEN)
+# GK: the generation's own part of /opt/vclock (kmod/, criu/).
+GK        := $(GDIR)/guest
+IMAGE     := $(GDIR)/initramfs.cpio.gz
+export VCLOCK_GEN := $(GEN)
+
+.DEFAULT_GOAL := all
+NO_GEN_GOALS := clean distclean help
+ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NO_GEN_GOALS),$(MAKECMDGOALS)),all),)
+include $(GDIR)/env.mk
+endif
+$(GDIR)/env.mk: FORCE
+	@$(TOP)/vm/setup-host
+	@$(TOP)/vm/gen prepare $(GEN)
+FORCE:
 
 CC        := gcc
 CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(TOP)/include
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all install setup check check-long check-run demo demo-run bench clean help kmod image guest-tree unit
+.PHONY: all install setup check check-long check-run demo demo-run bench clean distclean help kmod \
+	image guest-tree unit FORCE
 
 all: kmod guest-tree image
 
@@ -34,8 +53,9 @@ help:
 	@echo "Variables: KVER=<ver> KDIR=<headers dir> pick the guest kernel (default: newest"
 	@echo "           /boot/vmlinuz-<ver> with /usr/src/linux-headers-<ver>)"
 
+# Done by including $(GDIR)/env.mk; kept as a name for people.
 setup:
-	@$(TOP)/vm/setup-host
+	@:
 
 check: setup
 	@$(MAKE) --no-print-directory check-run
@@ -61,26 +81,33 @@ install: criu-install
 demo-run: all
 	@$(TOP)/vm/demo
 
-# ---- kernel module (Kbuild, W=1, warnings are errors) -----------------------
-kmod:
-	@test -n "$(KVER)" || { echo "vclock: no guest kernel with headers; run 'make check' (installs them)"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(TOP)/kmod W=1 KCFLAGS=-Werror modules
+# ---- kernel module (Kbuild, W=1, warnings are errors), per generation --------
+KMOD_KO := $(GK)/kmod/vclock.ko
+kmod: $(KMOD_KO)
+$(KMOD_KO): $(wildcard kmod/*.[ch]) kmod/Kbuild include/vclock_abi.h $(GDIR)/env.mk
+	@$(TOP)/vm/kbuild $(GEN) $(@D)
 
 # ---- the parts: each directory's .mk adds its products to these lists --------
 GUEST_FILES :=	# files under $(G), copied into the guest at /opt/vclock
+GEN_FILES   :=	# files under $(GK), built per generation, also in /opt/vclock
 UNIT_TESTS  :=	# host unit-test programs under $(B)/unit (ASan/UBSan builds)
 -include vdso/vdso.mk userspace/userspace.mk userspace/bench.mk criu-tests/criu-tests.mk
 include tests/tests.mk
 
-guest-tree: $(GUEST_FILES) unit
-	@mkdir -p $(G)/bin $(G)/lib $(G)/kmod $(G)/tests/suites
-	@for f in kmod/*.ko; do [ -e "$$f" ] || continue; cmp -s $$f $(G)/kmod/$$(basename $$f) || install -m 644 $$f $(G)/kmod/; done
+guest-tree: $(GUEST_FILES) $(GEN_FILES) unit
+	@mkdir -p $(G)/bin $(G)/lib $(G)/tests/suites
 
 unit: $(UNIT_TESTS)
 
 image: kmod guest-tree
-	@$(TOP)/vm/mkinitramfs $(KVER) $(G) $(IMAGE)
+	@$(TOP)/vm/mkinitramfs $(GEN) $(G) $(GK) $(IMAGE)
 
+# clean keeps what vm/gen fetched (build/gen/*/root, env); distclean does not.
 clean:
-	rm -rf $(B) $(TOP)/out
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(TOP)/kmod clean >/dev/null; fi
+	rm -rf $(TOP)/out $(filter-out $(B)/gen,$(wildcard $(B)/*)) $(B)/gen/*/guest \
+		$(B)/gen/*/kbuild $(B)/gen/*/initramfs.cpio.gz* $(B)/gen/*/root/vclock-build
+	rm -rf kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers \
+		kmod/modules.order kmod/.tmp_versions
+
+distclean: clean
+	rm -rf $(B)

@@ -29,8 +29,15 @@ $(CRIU_PLUGIN_SO): $(CRIU_PLUGIN_SRCS) $(CRIU_PLUGIN_HDRS) criu-tests/plugin/vcl
 		-Wl,--version-script=$(TOP)/criu-tests/plugin/vclock_plugin.map \
 		-o $@ $(CRIU_PLUGIN_SRCS)
 
-$(G)/criu/vclock_plugin.so: $(CRIU_PLUGIN_SO)
-	@install -D -m 644 $< $@
+# The guest's plugin is built against the generation's own criu-plugin.h.
+$(GK)/criu/vclock_plugin.so: $(CRIU_PLUGIN_SRCS) $(CRIU_PLUGIN_HDRS) criu-tests/plugin/vclock_plugin.map \
+		$(CRIU_HEADER)
+	@mkdir -p $(@D) $(GDIR)/criu-include/criu
+	@cp $(CRIU_HEADER) $(GDIR)/criu-include/criu/criu-plugin.h
+	$(CC) $(CFLAGS) -isystem $(GDIR)/criu-include -fPIC -shared \
+		-Wl,--version-script=$(TOP)/criu-tests/plugin/vclock_plugin.map \
+		-o $@ $(CRIU_PLUGIN_SRCS)
+GEN_FILES += $(GK)/criu/vclock_plugin.so
 
 # ---- case programs ------------------------------------------------------------
 CR_CASE_CFLAGS := $(CFLAGS) -I$(TOP)/criu-tests/cases -I$(TOP)/tests -I$(TOP)/tests/guest \
@@ -75,7 +82,7 @@ $(G)/bin/vclock-criu-demo: criu-tests/guest/vclock-criu-demo.sh
 $(G)/bin/vclock-criu-bench: criu-tests/guest/vclock-criu-bench.sh
 	@install -D -m 755 $< $@
 
-GUEST_FILES += $(G)/criu/vclock_plugin.so $(CR_GUEST_BINS) $(CR_SUITES) \
+GUEST_FILES += $(CR_GUEST_BINS) $(CR_SUITES) \
 	       $(G)/tests/lib/criu-lib.sh $(G)/bin/vclock-criu-demo $(G)/bin/vclock-criu-bench
 
 # ---- host unit test of the plugin (loads the .so as CRIU would) ------------------

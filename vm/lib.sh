@@ -5,14 +5,15 @@ VCLOCK_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 die() { echo "vclock: $*" >&2; exit 1; }
 
-# The guest kernel: the newest /boot/vmlinuz-* that has matching headers under
-# /usr/src/linux-headers-<ver>. KVER= and KDIR= override.
+# The default (6.1) guest kernel: the one Debian 12's linux-image-amd64
+# metapackage depends on, with its headers under /usr/src/linux-headers-<ver>;
+# another kernel installed next to it (6.12, say) never takes its place.
+# KVER= overrides.
 select_kver() {
-	local v best=
+	local v
 	if [ -n "${KVER:-}" ]; then echo "$KVER"; return 0; fi
-	for v in $(ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V); do
-		[ -d "/usr/src/linux-headers-$v" ] && best=$v
-	done
-	[ -n "$best" ] || return 1
-	echo "$best"
+	v=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+		grep -o 'linux-image-[^ ,]*' | head -n 1 | sed 's/^linux-image-//; s/-unsigned$//')
+	[ -n "$v" ] && [ -f "/boot/vmlinuz-$v" ] && [ -d "/usr/src/linux-headers-$v" ] || return 1
+	echo "$v"
 }
