@@ -34,7 +34,7 @@ CC        := gcc
 CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(TOP)/include
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all install setup check check-long check-run demo demo-run bench clean distclean help kmod \
+.PHONY: all install setup check check-generations check-long check-run demo demo-run bench clean distclean help kmod \
 	image guest-tree unit FORCE
 
 all: kmod guest-tree image
@@ -69,6 +69,10 @@ bench: setup
 
 check-run: all
 	@$(TOP)/tests/check
+
+# Every suite on every generation (vm/gen list); a suite x generation matrix.
+check-generations: all
+	@$(TOP)/tests/check-generations
 
 check-long: setup
 	@$(MAKE) --no-print-directory all
