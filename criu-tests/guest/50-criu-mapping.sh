@@ -19,6 +19,7 @@
 # After each case the module's counts of open files and live VMAs are back
 # to what they were (no leak).
 . /opt/vclock/tests/tap.sh
+. /opt/vclock/tests/lib/vclock-module.sh
 . /opt/vclock/tests/lib/criu-lib.sh
 cr_require || exit 1
 suite_t0=$(cr_ms)
@@ -28,7 +29,7 @@ users=$(cr_vclock_users)
 strategies=$(sed -n 's/^strategies: //p' $CR_STATUS)
 diag "module strategies: $strategies; counts (open files, live VMAs) at start: $CR_BASE_COUNTS"
 
-offered() { case " $strategies " in *" $1 "*) return 0 ;; esac; return 1; }
+offered() { vclock_offered "$1"; }
 
 # raw_case NAME MODE ARGS...: vclock-cr-raw ARGS through one round trip.
 raw_case() {
@@ -64,7 +65,7 @@ for mode in kill leave-running; do
 		if offered $s; then
 			raw_case "$s-$mode" $mode --strategy $s --touch all
 		else
-			skip "the module does not offer $s on this kernel" "$s-$mode"
+			unoffered_case $s
 		fi
 	done
 done
@@ -76,7 +77,7 @@ for s in fault remap split mixed; do
 	if offered $s; then
 		lib_case "lib-$s" kill --strategy $s
 	else
-		skip "the module does not offer $s on this kernel" "lib-$s"
+		unoffered_case $s
 	fi
 done
 lib_case lib-threads kill --strategy fault --threads 4

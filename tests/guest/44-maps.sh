@@ -3,6 +3,7 @@
 # mapped with each strategy; its decoding of the offset, its page table
 # (present, kind, cache modes), VmFlags, --json, and its errors.
 . /opt/vclock/tests/tap.sh
+. /opt/vclock/tests/lib/vclock-module.sh
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
 
 # start_ticker STRATEGY: a ticker in the background; sets $tpid, $tout.
@@ -25,6 +26,7 @@ expect_pages() {
 }
 
 for s in fault remap split mixed; do
+	vclock_offered $s || { unoffered_case $s; continue; }
 	start_ticker $s
 	if ! grep -q running=1 $tout 2>/dev/null; then
 		not_ok "$s: ticker started"; kill $tpid 2>/dev/null; continue

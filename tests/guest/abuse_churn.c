@@ -100,16 +100,18 @@ static void snapshotter(int cpu)
 	sh->snap[cpu].torn = torn;
 }
 
+static unsigned int strategies;	/* those this kernel's module offers */
+
 static void churner(int id)
 {
-	unsigned int s = 1 + id;
+	unsigned int i = (unsigned int)id, s;
 	struct vt_map m;
 	pid_t pid;
 	int fd;
 
 	while (!atomic_load(&sh->stop)) {
 		fd = open(VCLOCK_DEVICE, O_RDONLY);
-		s = s % (VCLOCK_NR_STRATEGIES - 1) + 1;
+		s = vt_nth_strategy(strategies, i++);
 		if (fd < 0 || vt_map(fd, s, s % VCLOCK_NR_LAB, &m)) {
 			sh->churn_errors++;
 			if (fd >= 0)
@@ -156,6 +158,9 @@ int main(void)
 	if (sh == MAP_FAILED)
 		tap_bail("shared memory: %s", strerror(errno));
 	vt_param_write("update_us", "100");
+	err = vt_open();
+	strategies = vt_strategies(err);
+	close(err);
 
 	pids[0] = spawn(reader, 0);
 	pids[1] = spawn(reader, 1);

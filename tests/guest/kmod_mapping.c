@@ -244,12 +244,11 @@ int main(void)
 	       "VCLOCK_IOC_INFO: ABI %u, %u pages, HPET %#llx", info.abi_version, info.nr_pages,
 	       (unsigned long long)info.hpet_address);
 
+	tap_ok((!(info.strategies & (1u << VCLOCK_STRATEGY_MIXED))) == vt_kernel_at_least(6, 4),
+	       "mixed is offered exactly on kernels before 6.4 (strategies %#x)", info.strategies);
 	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
 		if (!(info.strategies & (1u << s))) {
-			tap_ok(vt_mmap(fd, VCLOCK_MAP_SIZE, PROT_READ, MAP_SHARED, s, 0, 0) ==
-			       MAP_FAILED && errno == EOPNOTSUPP,
-			       "%s: unavailable on this kernel, mmap says EOPNOTSUPP",
-			       vt_strategy_names[s]);
+			vt_check_unoffered(fd, s);
 			continue;
 		}
 		check_strategy(s);

@@ -38,3 +38,40 @@ vclock_holders() {
 	done
 	echo "${_h:-none found}"
 }
+
+# kernel_at_least MAJOR MINOR: the running kernel is MAJOR.MINOR or later.
+kernel_at_least() {
+	_v=$(uname -r)
+	_ma=${_v%%.*} _mi=${_v#*.}
+	_mi=${_mi%%[!0-9]*}
+	[ "$_ma" -gt "$1" ] || { [ "$_ma" -eq "$1" ] && [ "$_mi" -ge "$2" ]; }
+}
+
+# vclock_offered NAME: the loaded module offers strategy NAME.
+vclock_offered() {
+	grep '^strategies:' /sys/kernel/debug/vclock/status | tr ' ' '\n' | grep -qx "$1"
+}
+
+# unoffered_case NAME: for a strategy the module does not offer, assert that
+# this kernel is the reason (mixed needs vmf_insert_mixed_prot(), which
+# v6.4 removed) and that mapping it is refused. Not a skip: what the kernel
+# no longer allows is tested as unavailable.
+unoffered_case() {
+	case $1 in
+	mixed)
+		if kernel_at_least 6 4; then
+			ok "$1: not offered on $(uname -r) (vmf_insert_mixed_prot() is gone since 6.4)"
+		else
+			not_ok "$1: not offered, but $(uname -r) still has vmf_insert_mixed_prot()"
+		fi ;;
+	*) not_ok "$1: not offered by the module on $(uname -r)" ;;
+	esac
+	_out=$(vclock-maps --map "$1" self 2>&1)
+	_rc=$?
+	if [ $_rc -ne 0 ] && echo "$_out" | grep -q 'does not offer this strategy'; then
+		ok "$1: vclock-maps --map $1 self refuses it (exit $_rc: $(echo "$_out" | head -n 1))"
+	else
+		not_ok "$1: vclock-maps --map $1 self refuses it (exit $_rc)"
+		diag "$_out"
+	fi
+}

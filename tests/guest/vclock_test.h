@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,45 @@ static inline int vt_open(void)
 		tap_bail("cannot open " VCLOCK_DEVICE ": %s (is the module loaded?)",
 			 strerror(errno));
 	return fd;
+}
+
+/* Is the running kernel at least @major.@minor? */
+static inline int vt_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		tap_bail("cannot tell the kernel version");
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * The strategies the loaded module offers (VCLOCK_IOC_INFO) as a mask:
+ * mixed needs vmf_insert_mixed_prot(), which v6.4 removed.
+ */
+static inline unsigned int vt_strategies(int fd)
+{
+	struct vclock_info info;
+
+	if (ioctl(fd, VCLOCK_IOC_INFO, &info))
+		tap_bail("VCLOCK_IOC_INFO: %s", strerror(errno));
+	return info.strategies;
+}
+
+/* The @i-th strategy of @mask, counting round: for cycling through them. */
+static inline unsigned int vt_nth_strategy(unsigned int mask, unsigned int i)
+{
+	unsigned int s, n = 0;
+
+	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++)
+		n += !!(mask & (1u << s));
+	if (!n)
+		tap_bail("the module offers no strategy");
+	i %= n;
+	for (s = VCLOCK_STRATEGY_FAULT;; s++)
+		if ((mask & (1u << s)) && !i--)
+			return s;
 }
 
 /* One strategy's mapping: one VMA, or two for split. */
@@ -89,6 +129,24 @@ static inline int vt_map(int fd, unsigned int strategy, unsigned int lab, struct
 		return err;
 	}
 	return 0;
+}
+
+/*
+ * A strategy the module does not offer: assert that this kernel is the
+ * reason (mixed needs vmf_insert_mixed_prot(), which v6.4 removed) and that
+ * mmap refuses it with EOPNOTSUPP. What a kernel no longer allows is tested
+ * as unavailable, never skipped.
+ */
+static inline void vt_check_unoffered(int fd, unsigned int s)
+{
+	void *p = vt_mmap(fd, VCLOCK_MAP_SIZE, PROT_READ, MAP_SHARED, s, 0, 0);
+	int err = p == MAP_FAILED ? errno : 0;
+
+	if (p != MAP_FAILED)
+		munmap(p, VCLOCK_MAP_SIZE);
+	tap_ok(s == VCLOCK_STRATEGY_MIXED && vt_kernel_at_least(6, 4) && err == EOPNOTSUPP,
+	       "%s: not offered on this kernel (vmf_insert_mixed_prot() is gone since 6.4), "
+	       "mmap says %s", vt_strategy_names[s], err ? strerror(err) : "success");
 }
 
 /* Fault in every page of the layout with real loads. */
