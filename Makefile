@@ -21,7 +21,7 @@ IMAGE     := $(GDIR)/initramfs.cpio.gz
 export VCLOCK_GEN := $(GEN)
 
 .DEFAULT_GOAL := all
-NO_GEN_GOALS := clean distclean help
+NO_GEN_GOALS := clean distclean help install criu-install
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NO_GEN_GOALS),$(MAKECMDGOALS)),all),)
 include $(GDIR)/env.mk
 endif
@@ -34,7 +34,7 @@ CC        := gcc
 CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(TOP)/include
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all install setup check check-generations check-long check-run demo demo-run bench clean distclean help kmod \
+.PHONY: all install setup check check-generations report check-long check-run demo demo-run bench clean distclean help kmod \
 	image guest-tree unit FORCE
 
 all: kmod guest-tree image
@@ -70,6 +70,10 @@ bench: setup
 check-run: all
 	@$(TOP)/tests/check
 
+# One program per generation's guest: out/report.md and out/report.json.
+report: all
+	@$(TOP)/vm/report
+
 # Every suite on every generation (vm/gen list); a suite x generation matrix.
 check-generations: all
 	@$(TOP)/tests/check-generations
@@ -79,8 +83,13 @@ check-long: setup
 	@CHECK_LONG=1 $(TOP)/tests/check
 	@$(MAKE) --no-print-directory criu-check-long
 
+# Real hardware: the module for the running kernel (INSTALL_KVER=<ver> for
+# another installed one, never the guest's), the plugin for the host's CRIU.
+# DESTDIR (or INSTALL_MOD_PATH for the module) stages both into a directory.
+INSTALL_KVER ?= $(shell uname -r)
+INSTALL_KDIR ?= /lib/modules/$(INSTALL_KVER)/build
 install: criu-install
-	$(MAKE) -C kmod KVER=$(KVER) KDIR=$(KDIR) install
+	$(MAKE) -C kmod KVER=$(INSTALL_KVER) KDIR=$(INSTALL_KDIR) install
 
 demo-run: all
 	@$(TOP)/vm/demo

@@ -82,7 +82,11 @@ $(G)/bin/vclock-criu-demo: criu-tests/guest/vclock-criu-demo.sh
 $(G)/bin/vclock-criu-bench: criu-tests/guest/vclock-criu-bench.sh
 	@install -D -m 755 $< $@
 
-GUEST_FILES += $(CR_GUEST_BINS) $(CR_SUITES) \
+# CRIU's outcome per strategy for 'make report'.
+$(G)/bin/vclock-report-criu: criu-tests/guest/vclock-report-criu.sh
+	@install -D -m 755 $< $@
+
+GUEST_FILES += $(CR_GUEST_BINS) $(CR_SUITES) $(G)/bin/vclock-report-criu \
 	       $(G)/tests/lib/criu-lib.sh $(G)/bin/vclock-criu-demo $(G)/bin/vclock-criu-bench
 
 # ---- host unit test of the plugin (loads the .so as CRIU would) ------------------

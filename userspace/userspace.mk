@@ -2,7 +2,8 @@
 # tests and the in-guest suites 40-49 (included by the top Makefile after
 # vdso/vdso.mk, whose LIBVCLOCK_A, VDSO_HDRS and UNIT_CFLAGS it uses).
 #
-#   $(B)/bin/vclock-check, vclock-maps, vclock-ticker   -> $(G)/bin
+#   $(B)/bin/vclock-check, vclock-maps, vclock-ticker,
+#            vclock-report                              -> $(G)/bin
 #   $(B)/lib/vclock-preload.so                          -> $(G)/lib
 
 US_HDRS   := $(wildcard userspace/*.h) $(VDSO_HDRS)
@@ -17,6 +18,7 @@ VCLOCK_CHECK_OBJS  := $(call us_objs,vclock_check check_readers check_abi check_
 			clock_api elf_lookup vclock_names cli_common)
 VCLOCK_MAPS_OBJS   := $(call us_objs,vclock_maps proc_maps vclock_names cli_common)
 VCLOCK_TICKER_OBJS := $(call us_objs,vclock_ticker vclock_names cli_common)
+VCLOCK_REPORT_OBJS := $(call us_objs,vclock_report proc_maps vclock_names cli_common)
 PRELOAD_OBJS       := $(call us_objs,vclock_preload vclock_names)
 
 $(B)/bin/vclock-check: $(VCLOCK_CHECK_OBJS) $(LIBVCLOCK_A)
@@ -28,12 +30,15 @@ $(B)/bin/vclock-maps: $(VCLOCK_MAPS_OBJS) $(LIBVCLOCK_A)
 $(B)/bin/vclock-ticker: $(VCLOCK_TICKER_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^
+$(B)/bin/vclock-report: $(VCLOCK_REPORT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^
 $(B)/lib/vclock-preload.so: $(PRELOAD_OBJS) $(LIBVCLOCK_A) userspace/vclock-preload.map
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -shared -Wl,-z,defs -Wl,--version-script=$(TOP)/userspace/vclock-preload.map \
 		-o $@ $(PRELOAD_OBJS) $(LIBVCLOCK_A)
 
-VCLOCK_TOOLS := vclock-check vclock-maps vclock-ticker
+VCLOCK_TOOLS := vclock-check vclock-maps vclock-ticker vclock-report
 $(G)/bin/%: $(B)/bin/%
 	@install -D -m 755 $< $@
 $(G)/lib/vclock-preload.so: $(B)/lib/vclock-preload.so

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vclock-report - the facts the seeds argue about, as this kernel shows
+ * them, one "fact<TAB>value" line each (vm/report joins the generations'
+ * lines into out/report.md and out/report.json):
+ *
+ *   - which strategies the module offers;
+ *   - requested -> effective cache mode of every page kind per strategy
+ *     (from the PTEs, through VCLOCK_IOC_QUERY);
+ *   - the kernel's own [vvar], [vvar_vclock] and [vdso] VMAs and VmFlags;
+ *   - what /proc/self/pagemap says of a PFN-mapped page (root sees pfns);
+ *   - the cost of one HPET counter load relative to a data-page load.
+ *
+ * Run as root in the guest with the module loaded (the CRIU facts come from
+ * vclock-report-criu). Exit status: 0, 1 if a fact could not be measured
+ * (its line says why), 2 on a usage error, 3 without the module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vclock_abi.h>
+
+#include "cli_common.h"
+#include "proc_maps.h"
+
+static const char *prog = "vclock-report";
+static const char *const strategy_names[] = VCLOCK_STRATEGY_NAMES;
+static const char *const cache_names[] = VCLOCK_CACHE_NAMES;
+static const char *const lab_names[] = VCLOCK_LAB_NAMES;
+static int failures;
+
+static void fact(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fact(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s\t", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *cache_name(unsigned int c)
+{
+	return c < sizeof(cache_names) / sizeof(cache_names[0]) ? cache_names[c] : "?";
+}
+
+/* The whole layout of @strategy with lab mode @lab: one VMA, two for split. */
+static int map_layout(int fd, unsigned int strategy, unsigned int lab, char **base)
+{
+	size_t len = strategy == VCLOCK_STRATEGY_SPLIT ?
+		     VCLOCK_NR_DATA_PAGES * VCLOCK_PAGE_SIZE : VCLOCK_MAP_SIZE;
+	char *p;
+
+	p = mmap(NULL, VCLOCK_MAP_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (mmap(p, len, PROT_READ, MAP_SHARED | MAP_FIXED, fd,
+		 VCLOCK_MMAP_OFFSET(strategy, lab, 0)) == MAP_FAILED ||
+	    (strategy == VCLOCK_STRATEGY_SPLIT &&
+	     mmap(p + len, VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED, fd,
+		  VCLOCK_MMAP_OFFSET(strategy, lab, VCLOCK_PAGE_HPET)) == MAP_FAILED)) {
+		int err = -errno;
+
+		munmap(p, VCLOCK_MAP_SIZE);
+		return err;
+	}
+	*base = p;
+	return 0;
+}
+
+static int query_self(int fd, struct vclock_pte_info *e, unsigned int max)
+{
+	struct vclock_query q = {
+		.pid = 0, .max_entries = max, .entries = (uintptr_t)e,
+	};
+
+	if (ioctl(fd, VCLOCK_IOC_QUERY, &q))
+		return -errno;
+	return (int)(q.nr_entries < max ? q.nr_entries : max);
+}
+
+/* requested -> effective of every page kind, for one strategy. */
+static void cache_modes(int fd, unsigned int s)
+{
+	struct vclock_pte_info e[VCLOCK_NR_PAGES];
+	char name[64];
+	unsigned int lab, page;
+	char *base;
+	int n, err;
+
+	for (lab = 0; lab < VCLOCK_NR_LAB; lab++) {
+		err = map_layout(fd, s, lab, &base);
+		if (err) {
+			snprintf(name, sizeof(name), "cache %s", strategy_names[s]);
+			fact(name, "cannot map (%s)", strerror(-err));
+			failures++;
+			return;
+		}
+		for (page = 0; page < VCLOCK_NR_PAGES; page++)
+			(void)*(volatile const char *)(base + page * VCLOCK_PAGE_SIZE);
+		n = query_self(fd, e, VCLOCK_NR_PAGES);
+		for (page = 0; page < VCLOCK_NR_PAGES; page++) {
+			if (page != VCLOCK_PAGE_LAB && lab != VCLOCK_LAB_WB)
+				continue;	/* only the lab page changes with lab */
+			if (page == VCLOCK_PAGE_LAB)
+				snprintf(name, sizeof(name), "cache %s lab %s", strategy_names[s],
+					 lab_names[lab]);
+			else
+				snprintf(name, sizeof(name), "cache %s %s", strategy_names[s],
+					 page == VCLOCK_PAGE_DATA ? "data" : "hpet");
+			if (n != VCLOCK_NR_PAGES) {
+				fact(name, "query failed (%s)", n < 0 ? strerror(-n) : "short");
+				failures++;
+			} else if (!e[page].present) {
+				fact(name, "%s -> not present", cache_name(e[page].requested));
+			} else {
+				fact(name, "%s -> %s", cache_name(e[page].requested),
+				     cache_name(e[page].effective));
+			}
+		}
+		munmap(base, VCLOCK_MAP_SIZE);
+	}
+}
+
+/* The kernel's own special mappings of this process. */
+static void kernel_vmas(void)
+{
+	static const char *const names[] = { "[vvar]", "[vvar_vclock]", "[vdso]" };
+	struct maps_list l = { 0 };
+	char fname[32];
+	size_t i, j;
+
+	if (maps_read("self", &l) || smaps_merge("self", &l)) {
+		fact("vma", "cannot read /proc/self/smaps");
+		failures++;
+		maps_free(&l);
+		return;
+	}
+	for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+		snprintf(fname, sizeof(fname), "vma %s", names[j]);
+		for (i = 0; i < l.n; i++)
+			if (!strcmp(l.v[i].path, names[j]))
+				break;
+		if (i == l.n)
+			fact(fname, "absent");
+		else
+			fact(fname, "%lu kB, %s", (l.v[i].end - l.v[i].start) / 1024,
+			     l.v[i].vmflags);
+	}
+	maps_free(&l);
+}
+
+/* What pagemap reports for each page of a fault-strategy mapping. */
+static void pagemap(int fd)
+{
+	struct vclock_pte_info e[VCLOCK_NR_PAGES];
+	static const char *const pages[] = VCLOCK_PAGE_NAMES;
+	char name[32];
+	unsigned int page;
+	uint64_t ent;
+	char *base;
+	int pm, n, err;
+
+	err = map_layout(fd, VCLOCK_STRATEGY_FAULT, VCLOCK_LAB_WB, &base);
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (err || pm < 0) {
+		fact("pagemap", "cannot map or open pagemap (%s)", strerror(err ? -err : errno));
+		failures++;
+		if (!err)
+			munmap(base, VCLOCK_MAP_SIZE);
+		if (pm >= 0)
+			close(pm);
+		return;
+	}
+	for (page = 0; page < VCLOCK_NR_PAGES; page++)
+		(void)*(volatile const char *)(base + page * VCLOCK_PAGE_SIZE);
+	n = query_self(fd, e, VCLOCK_NR_PAGES);
+	for (page = 0; page < VCLOCK_NR_PAGES; page++) {
+		off_t off = (off_t)((uintptr_t)(base + page * VCLOCK_PAGE_SIZE) / VCLOCK_PAGE_SIZE) * 8;
+
+		snprintf(name, sizeof(name), "pagemap %s page", pages[page]);
+		if (pread(pm, &ent, sizeof(ent), off) != sizeof(ent) || n != VCLOCK_NR_PAGES) {
+			fact(name, "cannot read");
+			failures++;
+			continue;
+		}
+		/* bit 63 present, 61 file-page/shared-anon, 56 exclusive, 0-54 pfn */
+		fact(name, "%s, pfn %s%s%s", ent >> 63 & 1 ? "present" : "not present",
+		     !(ent & ((1ull << 55) - 1)) ? "0 (hidden)" :
+		     (ent & ((1ull << 55) - 1)) == e[page].pfn ? "= PTE pfn" : "!= PTE pfn",
+		     ent >> 61 & 1 ? ", file/shared" : "", ent >> 56 & 1 ? ", exclusive" : "");
+	}
+	close(pm);
+	munmap(base, VCLOCK_MAP_SIZE);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ns per load of @p, best of 5 rounds of @n loads. */
+static double load_ns(const volatile uint32_t *p, unsigned int n)
+{
+	double best = 0;
+	int round;
+
+	for (round = 0; round < 5; round++) {
+		uint64_t t0 = now_ns();
+		unsigned int i;
+		uint32_t sink = 0;
+		double ns;
+
+		for (i = 0; i < n; i++)
+			sink += *p;
+		ns = (double)(now_ns() - t0) / n;
+		if (!round || ns < best)
+			best = ns;
+		__asm__ volatile("" : : "r"(sink));
+	}
+	return best;
+}
+
+static void hpet_cost(int fd, unsigned int modes)
+{
+	char *base;
+	double hpet, data;
+
+	if (!(modes & (1u << VCLOCK_MODE_HPET))) {
+		fact("hpet load / data load", "no usable HPET");
+		return;
+	}
+	if (map_layout(fd, VCLOCK_STRATEGY_FAULT, VCLOCK_LAB_WB, &base)) {
+		fact("hpet load / data load", "cannot map");
+		failures++;
+		return;
+	}
+	hpet = load_ns((const volatile uint32_t *)(base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE +
+						   VCLOCK_HPET_COUNTER), 20000);
+	data = load_ns((const volatile uint32_t *)base, 2000000);
+	fact("hpet load / data load", "%.0fx (%.0f ns / %.1f ns)", hpet / data, hpet, data);
+	munmap(base, VCLOCK_MAP_SIZE);
+}
+
+int main(int argc, char **argv)
+{
+	struct vclock_info info;
+	struct utsname u;
+	char cs[64] = "?";
+	unsigned int s;
+	FILE *f;
+	int fd;
+
+	if (argc > 1) {
+		if (!strcmp(argv[1], "--version")) {
+			cli_print_version(prog);
+			return 0;
+		}
+		fprintf(stderr, "usage: %s (no arguments; run as root in the guest)\n", prog);
+		return !strcmp(argv[1], "--help") ? 0 : 2;
+	}
+	fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, VCLOCK_IOC_INFO, &info)) {
+		cli_report_device_error(prog, -errno);
+		return 3;
+	}
+	uname(&u);
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (f) {
+		if (fgets(cs, sizeof(cs), f))
+			cs[strcspn(cs, "\n")] = 0;
+		fclose(f);
+	}
+	fact("kernel", "%s", u.release);
+	fact("clocksource", "%s", cs);
+	printf("strategies\t");
+	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++)
+		printf("%s%s%s", s > VCLOCK_STRATEGY_FAULT ? " " : "", strategy_names[s],
+		       info.strategies & (1u << s) ? "" : "(no)");
+	putchar('\n');
+	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
+		char name[32];
+
+		if (info.strategies & (1u << s)) {
+			cache_modes(fd, s);
+		} else {
+			snprintf(name, sizeof(name), "cache %s", strategy_names[s]);
+			fact(name, "not offered");
+		}
+	}
+	kernel_vmas();
+	pagemap(fd);
+	hpet_cost(fd, info.modes);
+	close(fd);
+	return failures ? 1 : 0;
+}
