@@ -1,8 +1,8 @@
 # vclock - top-level build.
 #
-# 'make demo' and 'make check' install the Debian packages they need first
-# (vm/setup-host), then re-enter make so that the guest kernel version is
-# looked up after the install. See 'make help'.
+# Every goal that builds first includes $(GDIR)/env.mk, whose rule installs
+# the Debian packages needed (vm/setup-host) and prepares the kernel
+# generation (vm/gen); make then restarts with its variables. See 'make help'.
 
 SHELL     := /bin/bash
 TOP       := $(CURDIR)
@@ -40,18 +40,24 @@ SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 all: kmod guest-tree image
 
 help:
-	@echo "make          build module, library, tools, tests and the guest image"
-	@echo "make check    install what is missing, build, run host unit tests and all"
-	@echo "              in-guest suites in one QEMU boot; last line: N passed, N failed"
-	@echo "make check-long  the same with the long variants (fuzz 120 s, churn 30 s,"
-	@echo "              1000 map and 200 insmod cycles, 50 CRIU cycles)"
+	@echo "make          build module, library, tools, tests and the guest image (GEN=6.1)"
+	@echo "make check    install what is missing, build, run host unit tests and every"
+	@echo "              in-guest suite in three QEMU boots (default, TSC, slab debugging);"
+	@echo "              last line: N passed, N failed, N skipped"
+	@echo "make check GEN=6.12|newest   the same on another kernel generation (vm/gen list)"
+	@echo "make check-generations  every suite on every generation; a suite x generation matrix"
+	@echo "make report   out/report.md and out/report.json: what each generation's kernel does"
+	@echo "make check-long  the long variants (fuzz 120 s, churn 30 s, 1000 map and"
+	@echo "              200 insmod cycles, 50 CRIU cycles)"
 	@echo "make demo     install, build, boot the guest and show vclock at work"
 	@echo "make bench    two guest boots (clocksource hpet, then tsc) running vclock-bench;"
 	@echo "              writes out/bench.json and the chart out/bench.png"
-	@echo "make clean    remove build products"
+	@echo "make install  the module for the running kernel and the CRIU plugin (DESTDIR=)"
+	@echo "make clean    remove build products (keeps build/gen, what vm/gen fetched);"
+	@echo "make distclean  also build/gen"
 	@echo "vm/run --help run your own command in the guest"
-	@echo "Variables: KVER=<ver> KDIR=<headers dir> pick the guest kernel (default: newest"
-	@echo "           /boot/vmlinuz-<ver> with /usr/src/linux-headers-<ver>)"
+	@echo "Variables: GEN=6.1|6.12|newest the kernel generation; KVER=<ver> another"
+	@echo "           /boot/vmlinuz-<ver> with /usr/src/linux-headers-<ver> for GEN=6.1"
 
 # Done by including $(GDIR)/env.mk; kept as a name for people.
 setup:
@@ -119,7 +125,7 @@ image: kmod guest-tree
 clean:
 	rm -rf $(TOP)/out $(filter-out $(B)/gen,$(wildcard $(B)/*)) $(B)/gen/*/guest \
 		$(B)/gen/*/kbuild $(B)/gen/*/initramfs.cpio.gz* $(B)/gen/*/root/vclock-build
-	rm -rf kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers \
+	rm -rf kmod/*.o kmod/.*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers \
 		kmod/modules.order kmod/.tmp_versions
 
 distclean: clean

@@ -56,9 +56,12 @@ echo "$out" | grep -q "installing vclock.ko for linux $KVER" &&
 	ok "install says which kernel it installs for ($KVER)" ||
 	not_ok "install says which kernel it installs for ($KVER)"
 
-# DESTDIR stages the module and the plugin (the top Makefile's install).
+# DESTDIR stages the module and the plugin (the top Makefile's install), in a
+# copy of the tracked tree: an install builds in kmod/.
 if [ -z "$BUILD_ROOT" ]; then
-	out=$(make -C "$top" --no-print-directory install DESTDIR="$tmp/dest" INSTALL_KVER="$KVER" \
+	mkdir -p "$tmp/tree"
+	git -C "$top" ls-files | (cd "$top" && cpio -pdm --quiet "$tmp/tree")
+	out=$(make -C "$tmp/tree" --no-print-directory install DESTDIR="$tmp/dest" INSTALL_KVER="$KVER" \
 		INSTALL_KDIR="$KDIR" 2>&1)
 	rc=$?
 	files=$(cd "$tmp/dest" 2>/dev/null && find . -type f | grep -vF "./lib/modules/$KVER/modules." |
