@@ -92,36 +92,51 @@ static int query_self(int fd, struct vclock_pte_info *e, unsigned int max)
 	return (int)(q.nr_entries < max ? q.nr_entries : max);
 }
 
+/* The name of one cache-mode fact: the lab page's changes with @lab. */
+static void cache_fact_name(char *name, size_t size, unsigned int s, unsigned int page,
+			    unsigned int lab)
+{
+	if (page == VCLOCK_PAGE_LAB)
+		snprintf(name, size, "cache %s lab %s", strategy_names[s], lab_names[lab]);
+	else
+		snprintf(name, size, "cache %s %s", strategy_names[s],
+			 page == VCLOCK_PAGE_DATA ? "data" : "hpet");
+}
+
+/* Each page kind once: data and HPET with lab wb, the lab page with each. */
+static int cache_fact_wanted(unsigned int page, unsigned int lab)
+{
+	return page == VCLOCK_PAGE_LAB || lab == VCLOCK_LAB_WB;
+}
+
 /* requested -> effective of every page kind, for one strategy. */
-static void cache_modes(int fd, unsigned int s)
+static void cache_modes(int fd, unsigned int s, int offered)
 {
 	struct vclock_pte_info e[VCLOCK_NR_PAGES];
 	char name[64];
 	unsigned int lab, page;
-	char *base;
-	int n, err;
+	char *base = NULL;
+	int n = 0, err = 0;
 
 	for (lab = 0; lab < VCLOCK_NR_LAB; lab++) {
-		err = map_layout(fd, s, lab, &base);
-		if (err) {
-			snprintf(name, sizeof(name), "cache %s", strategy_names[s]);
-			fact(name, "cannot map (%s)", strerror(-err));
-			failures++;
-			return;
+		if (offered) {
+			err = map_layout(fd, s, lab, &base);
+			if (!err) {
+				for (page = 0; page < VCLOCK_NR_PAGES; page++)
+					(void)*(volatile const char *)(base + page * VCLOCK_PAGE_SIZE);
+				n = query_self(fd, e, VCLOCK_NR_PAGES);
+			}
 		}
-		for (page = 0; page < VCLOCK_NR_PAGES; page++)
-			(void)*(volatile const char *)(base + page * VCLOCK_PAGE_SIZE);
-		n = query_self(fd, e, VCLOCK_NR_PAGES);
 		for (page = 0; page < VCLOCK_NR_PAGES; page++) {
-			if (page != VCLOCK_PAGE_LAB && lab != VCLOCK_LAB_WB)
-				continue;	/* only the lab page changes with lab */
-			if (page == VCLOCK_PAGE_LAB)
-				snprintf(name, sizeof(name), "cache %s lab %s", strategy_names[s],
-					 lab_names[lab]);
-			else
-				snprintf(name, sizeof(name), "cache %s %s", strategy_names[s],
-					 page == VCLOCK_PAGE_DATA ? "data" : "hpet");
-			if (n != VCLOCK_NR_PAGES) {
+			if (!cache_fact_wanted(page, lab))
+				continue;
+			cache_fact_name(name, sizeof(name), s, page, lab);
+			if (!offered) {
+				fact(name, "not offered");
+			} else if (err) {
+				fact(name, "cannot map (%s)", strerror(-err));
+				failures++;
+			} else if (n != VCLOCK_NR_PAGES) {
 				fact(name, "query failed (%s)", n < 0 ? strerror(-n) : "short");
 				failures++;
 			} else if (!e[page].present) {
@@ -131,7 +146,8 @@ static void cache_modes(int fd, unsigned int s)
 				     cache_name(e[page].effective));
 			}
 		}
-		munmap(base, VCLOCK_MAP_SIZE);
+		if (offered && !err)
+			munmap(base, VCLOCK_MAP_SIZE);
 	}
 }
 
@@ -197,11 +213,18 @@ static void pagemap(int fd)
 			failures++;
 			continue;
 		}
-		/* bit 63 present, 61 file-page/shared-anon, 56 exclusive, 0-54 pfn */
-		fact(name, "%s, pfn %s%s%s", ent >> 63 & 1 ? "present" : "not present",
-		     !(ent & ((1ull << 55) - 1)) ? "0 (hidden)" :
-		     (ent & ((1ull << 55) - 1)) == e[page].pfn ? "= PTE pfn" : "!= PTE pfn",
-		     ent >> 61 & 1 ? ", file/shared" : "", ent >> 56 & 1 ? ", exclusive" : "");
+		/*
+		 * Bit 63 present, 61 file page or shared, 56 exclusive, 0-54
+		 * the pfn (0 without CAP_SYS_ADMIN). A VM_PFNMAP VMA may be
+		 * walked as a hole: then nothing is present, whatever the PTE.
+		 */
+		if (!(ent >> 63 & 1))
+			fact(name, "not present (PTE %s)", e[page].present ? "present" : "absent");
+		else
+			fact(name, "present, pfn %s%s%s",
+			     !(ent & ((1ull << 55) - 1)) ? "hidden (0)" :
+			     (ent & ((1ull << 55) - 1)) == e[page].pfn ? "= PTE's" : "!= PTE's",
+			     ent >> 61 & 1 ? ", file/shared" : "", ent >> 56 & 1 ? ", exclusive" : "");
 	}
 	close(pm);
 	munmap(base, VCLOCK_MAP_SIZE);
@@ -294,16 +317,8 @@ int main(int argc, char **argv)
 		printf("%s%s%s", s > VCLOCK_STRATEGY_FAULT ? " " : "", strategy_names[s],
 		       info.strategies & (1u << s) ? "" : "(no)");
 	putchar('\n');
-	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
-		char name[32];
-
-		if (info.strategies & (1u << s)) {
-			cache_modes(fd, s);
-		} else {
-			snprintf(name, sizeof(name), "cache %s", strategy_names[s]);
-			fact(name, "not offered");
-		}
-	}
+	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++)
+		cache_modes(fd, s, !!(info.strategies & (1u << s)));
 	kernel_vmas();
 	pagemap(fd);
 	hpet_cost(fd, info.modes);

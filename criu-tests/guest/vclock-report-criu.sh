@@ -2,7 +2,7 @@
 # vclock-report-criu: CRIU's outcome for a reader of each strategy the module
 # offers, as "fact<TAB>value" lines for vm/report (make report): the dump's
 # and the restore's exit status and the vclock VMAs before and after.
-. /opt/vclock/tests/tap.sh
+. /opt/vclock/tests/tap.sh >/dev/null	# its functions; not its TAP header
 . /opt/vclock/tests/lib/vclock-module.sh
 . /opt/vclock/tests/lib/criu-lib.sh
 cr_require >&2 || exit 1
