@@ -98,6 +98,16 @@ vm=$(vclock-maps --map split self 2>&1); rc=$?
 	ok "vclock-maps --map split self: two VMAs of its own" || { not_ok "vclock-maps --map split self: exit $rc"; diag "$vm"; }
 echo "$vm" | grep -q '\[vvar' && echo "$vm" | grep -q '\[vdso\]' &&
 	ok "text output shows [vvar] and [vdso] for contrast" || not_ok "contrast lines"
+# v6.13 split the kernel's own [vvar]: the clock pages (pvclock, hvclock,
+# the time namespace page) moved into a [vvar_vclock] VMA of their own.
+nv=$(echo "$vm" | grep -c '\[vvar_vclock\]')
+if kernel_at_least 6 13; then
+	[ "$nv" -ge 1 ] && ok "$(uname -r) (>= 6.13): the kernel's own vvar is [vvar] + [vvar_vclock], and vclock-maps shows both" ||
+		{ not_ok "$(uname -r) (>= 6.13): [vvar_vclock] shown"; diag "$vm"; }
+else
+	[ "$nv" -eq 0 ] && grep -q '\[vvar\]$' /proc/self/maps && ok "$(uname -r) (< 6.13): one [vvar], no [vvar_vclock]" ||
+		{ not_ok "$(uname -r) (< 6.13): one [vvar], no [vvar_vclock]"; diag "$vm"; }
+fi
 vm=$(vclock-maps 999999 2>&1); rc=$?
 [ $rc -eq 1 ] && echo "$vm" | grep -q 'no process 999999' && ok "missing pid: exit 1, says so" ||
 	{ not_ok "missing pid: exit $rc"; diag "$vm"; }
