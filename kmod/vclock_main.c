@@ -16,8 +16,22 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
+/*
+ * Set at load only; reads back the address in use (the ACPI table's unless
+ * given), root only: /proc/iomem hides physical addresses from other users.
+ */
 static unsigned long hpet_address;
-module_param(hpet_address, ulong, 0444);
+
+static int vclock_hpet_address_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%#llx\n", (u64)vclock_hpet.address);
+}
+
+static const struct kernel_param_ops vclock_hpet_address_ops = {
+	.set = param_set_ulong,
+	.get = vclock_hpet_address_get,
+};
+module_param_cb(hpet_address, &vclock_hpet_address_ops, &hpet_address, 0400);
 MODULE_PARM_DESC(hpet_address, "physical address of the HPET (default: from the ACPI HPET table)");
 
 atomic_long_t vclock_open_files;

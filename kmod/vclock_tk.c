@@ -92,9 +92,12 @@ static struct {
 	u64 cycle_last;
 	struct vclock_line mono, raw;
 	struct vclock_anchor base;	/* where the rate is measured from */
+	/* The kernel's offsets as its last timekeeping update left them. */
+	s64 offs_real, offs_boot, offs_tai;
+	bool offs_known;
 
 	/* statistics, for the status file */
-	u64 updates, inexact, steps, steered, failed_anchors;
+	u64 updates, inexact, steps, steered, failed_anchors, rebases;
 	u64 max_ahead_ns, last_ahead_ns, catchup_waits;
 	u64 last_update_mono;
 } tk = {
@@ -319,6 +322,14 @@ static void vclock_set_base(struct vclock_data *vd, int clock, u64 ns, u64 frac)
 	vd->base[clock].snsec = ((u64)rem << tk.shift) + frac;
 }
 
+/* REALTIME, BOOTTIME and TAI: MONOTONIC's line plus the kernel's offsets. */
+static void vclock_publish_offsets(struct vclock_data *vd)
+{
+	vclock_set_base(vd, CLOCK_REALTIME, tk.mono.ns + tk.offs_real, tk.mono.frac);
+	vclock_set_base(vd, CLOCK_BOOTTIME, tk.mono.ns + tk.offs_boot, tk.mono.frac);
+	vclock_set_base(vd, CLOCK_TAI, tk.mono.ns + tk.offs_tai, tk.mono.frac);
+}
+
 static void vclock_publish_lines(struct vclock_data *vd, const struct vclock_anchor *a)
 {
 	vd->clock_mode = tk.mode;
@@ -328,10 +339,18 @@ static void vclock_publish_lines(struct vclock_data *vd, const struct vclock_anc
 	vd->shift = tk.shift;
 	vd->raw_mult = tk.raw.mult;
 	vd->raw_shift = tk.shift;
+	/*
+	 * The notifier's offsets are never older than the anchor's: it runs
+	 * (and rebases) at every change, so a step between our anchor and now
+	 * is already in them.
+	 */
+	if (!tk.offs_known) {
+		tk.offs_real = a->offs_real;
+		tk.offs_boot = a->offs_boot;
+		tk.offs_tai = a->offs_tai;
+	}
 	vclock_set_base(vd, CLOCK_MONOTONIC, tk.mono.ns, tk.mono.frac);
-	vclock_set_base(vd, CLOCK_REALTIME, tk.mono.ns + a->offs_real, tk.mono.frac);
-	vclock_set_base(vd, CLOCK_BOOTTIME, tk.mono.ns + a->offs_boot, tk.mono.frac);
-	vclock_set_base(vd, CLOCK_TAI, tk.mono.ns + a->offs_tai, tk.mono.frac);
+	vclock_publish_offsets(vd);
 	vclock_set_base(vd, CLOCK_MONOTONIC_RAW, tk.raw.ns, tk.raw.frac);
 }
 
@@ -465,10 +484,7 @@ void vclock_tk_refresh(void)
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
 
-static ktime_t vclock_interval(void)
-{
-	return ns_to_ktime((u64)READ_ONCE(vclock_update_us) * NSEC_PER_USEC);
-}
+static ktime_t vclock_interval(void);
 
 static enum hrtimer_restart vclock_tk_tick(struct hrtimer *timer)
 {
@@ -498,7 +514,11 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	struct timekeeper *ktk = priv;
 	struct vclock_data *vd = tk.vd;
 	struct timespec64 real, mono;
+	s64 offs_real = ktime_to_ns(ktk->offs_real);
+	s64 offs_boot = ktime_to_ns(ktk->offs_boot);
+	s64 offs_tai = ktime_to_ns(ktk->offs_tai);
 	unsigned long flags;
+	bool rebase;
 
 	real.tv_sec = ktk->xtime_sec;
 	real.tv_nsec = ktk->tkr_mono.xtime_nsec >> ktk->tkr_mono.shift;
@@ -510,7 +530,22 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	WRITE_ONCE(tk.kshift, ktk->tkr_mono.shift);
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
+	rebase = tk.offs_known && (offs_real != tk.offs_real || offs_boot != tk.offs_boot ||
+				   offs_tai != tk.offs_tai);
+	tk.offs_real = offs_real;
+	tk.offs_boot = offs_boot;
+	tk.offs_tai = offs_tai;
+	tk.offs_known = true;
 	vclock_write_begin(vd);
+	/*
+	 * A clock step (settimeofday, leap second, ADJ_TAI, resume) moves
+	 * REALTIME, BOOTTIME or TAI now, with the coarse clocks, not at our
+	 * next update: else REALTIME < REALTIME_COARSE until then.
+	 */
+	if (rebase && tk.mode != VCLOCK_MODE_NONE) {
+		vclock_publish_offsets(vd);
+		tk.rebases++;
+	}
 	vd->base[CLOCK_REALTIME_COARSE].sec = real.tv_sec;
 	vd->base[CLOCK_REALTIME_COARSE].snsec = real.tv_nsec;
 	vd->base[CLOCK_MONOTONIC_COARSE].sec = mono.tv_sec;
@@ -526,16 +561,26 @@ static struct notifier_block vclock_gtod_nb = {
 
 /* ---- parameters ----------------------------------------------------------- */
 
+/*
+ * Setters run with the module's parameter lock held: from parse_args() at
+ * load, before vclock_tk_init() has probed anything, and from sysfs at any
+ * time until free_module() removes the files, i.e. also during and after
+ * ->exit. vclock_tk_init() and vclock_tk_exit() flip tk.running under the
+ * same lock, so a setter either finds the timekeeper fully running or not at
+ * all; when it is not running a setter only records the value (init checks
+ * it), never touching the timer, the HPET or the data page.
+ */
 static int vclock_mode_set(const char *val, const struct kernel_param *kp)
 {
-	char buf[8];
+	char buf[16], *name;
 	int mode;
 
-	strscpy(buf, val, sizeof(buf));
-	strim(buf);
-	if (!strcmp(buf, "auto"))
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	name = strim(buf);
+	if (!strcmp(name, "auto"))
 		mode = VCLOCK_MODE_AUTO;
-	else if ((mode = match_string(mode_names, ARRAY_SIZE(mode_names), buf)) < 0)
+	else if ((mode = match_string(mode_names, ARRAY_SIZE(mode_names), name)) < 0)
 		return -EINVAL;
 	return vclock_tk_request_mode(mode);
 }
@@ -552,6 +597,11 @@ static const struct kernel_param_ops vclock_mode_ops = {
 module_param_cb(clock_mode, &vclock_mode_ops, NULL, 0644);
 MODULE_PARM_DESC(clock_mode, "counter readers use: auto (default), hpet, tsc or none (syscall); reads back the mode in use");
 
+static ktime_t vclock_interval(void)
+{
+	return ns_to_ktime((u64)READ_ONCE(vclock_update_us) * NSEC_PER_USEC);
+}
+
 static int vclock_update_us_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned int us;
@@ -562,6 +612,16 @@ static int vclock_update_us_set(const char *val, const struct kernel_param *kp)
 	if (us < VCLOCK_UPDATE_US_MIN || us > VCLOCK_UPDATE_US_MAX)
 		return -ERANGE;
 	WRITE_ONCE(vclock_update_us, us);
+	/*
+	 * A shorter interval applies at once: re-arm if the armed expiry is
+	 * later than the new interval (a longer one applies from the next
+	 * expiry; re-arming always would let a writer starve the updates).
+	 * Cancel first: the callback forwards the timer itself.
+	 */
+	if (tk.running && hrtimer_get_remaining(&tk.timer) > vclock_interval()) {
+		hrtimer_cancel(&tk.timer);
+		hrtimer_start(&tk.timer, vclock_interval(), HRTIMER_MODE_REL_HARD);
+	}
 	return 0;
 }
 
@@ -572,16 +632,26 @@ static const struct kernel_param_ops vclock_update_us_ops = {
 module_param_cb(update_us, &vclock_update_us_ops, &vclock_update_us, 0644);
 MODULE_PARM_DESC(update_us, "timekeeper update interval in microseconds (100..1000000, default 4000)");
 
+static bool vclock_mode_available(int mode)
+{
+	return mode == VCLOCK_MODE_AUTO || (vclock_tk_modes() & BIT(mode));
+}
+
+/* With the parameter lock held (the clock_mode setter). */
 int vclock_tk_request_mode(int mode)
 {
-	if (mode != VCLOCK_MODE_AUTO && !(vclock_tk_modes() & BIT(mode))) {
+	if (!tk.running) {
+		/* At load, before the counters are probed: init checks it. */
+		WRITE_ONCE(tk.req_mode, mode);
+		return 0;
+	}
+	if (!vclock_mode_available(mode)) {
 		pr_info("clock_mode %s is not available here (available mask %#x)\n",
 			mode_names[mode], vclock_tk_modes());
 		return -EINVAL;
 	}
 	WRITE_ONCE(tk.req_mode, mode);
-	if (READ_ONCE(tk.running))
-		vclock_tk_update();	/* readers follow at once */
+	vclock_tk_update();	/* readers follow at once */
 	return 0;
 }
 
@@ -613,8 +683,8 @@ void vclock_tk_status(struct seq_file *m)
 		   tk.mono.mult, tk.raw.mult, tk.nominal_mult, tk.shift);
 	seq_printf(m, "updates: %llu\nlast_update_mono_ns: %llu\n",
 		   tk.updates, tk.last_update_mono);
-	seq_printf(m, "inexact_anchors: %llu\nfailed_anchors: %llu\n",
-		   tk.inexact, tk.failed_anchors);
+	seq_printf(m, "inexact_anchors: %llu\nfailed_anchors: %llu\noffset_rebases: %llu\n",
+		   tk.inexact, tk.failed_anchors, tk.rebases);
 	seq_printf(m, "steps_forward: %llu\nsteered: %llu\nlast_ahead_ns: %llu\nmax_ahead_ns: %llu\ncatchup_waits: %llu\n",
 		   tk.steps, tk.steered, tk.last_ahead_ns, tk.max_ahead_ns, tk.catchup_waits);
 }
@@ -633,23 +703,37 @@ int vclock_tk_init(struct vclock_data *vd)
 	tk.vd = vd;
 	tk.mode = VCLOCK_MODE_NONE;
 
+	/* Registering calls it once: the kernel's clocksource is known below. */
 	err = pvclock_gtod_register_notifier(&vclock_gtod_nb);
 	if (err)
 		return err;
-	vclock_tk_update();
-	WRITE_ONCE(tk.running, true);
 
+	kernel_param_lock(THIS_MODULE);
+	if (!vclock_mode_available(tk.req_mode)) {
+		pr_err("clock_mode=%s is not available here (available mask %#x): not loading\n",
+		       mode_names[tk.req_mode], vclock_tk_modes());
+		kernel_param_unlock(THIS_MODULE);
+		pvclock_gtod_unregister_notifier(&vclock_gtod_nb);
+		return -EINVAL;
+	}
+	vclock_tk_update();
 	vclock_hrtimer_setup(&tk.timer, vclock_tk_tick, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&tk.timer, vclock_interval(), HRTIMER_MODE_REL_HARD);
+	WRITE_ONCE(tk.running, true);
+	kernel_param_unlock(THIS_MODULE);
+
 	pr_info("timekeeper: mode %s, update every %u us\n", mode_names[tk.mode],
 		vclock_update_us);
 	return 0;
 }
 
+/* From here on no setter touches the timer, the counters or the page. */
 void vclock_tk_exit(void)
 {
+	kernel_param_lock(THIS_MODULE);
 	WRITE_ONCE(tk.running, false);
+	kernel_param_unlock(THIS_MODULE);
 	hrtimer_cancel(&tk.timer);
 	pvclock_gtod_unregister_notifier(&vclock_gtod_nb);
 }

@@ -46,3 +46,7 @@ $(eval $(call guest_suite,34-abuse-unprivileged,abuse_unprivileged,-I$(TOP)/vdso
 GUEST_FILES += $(G)/bin/vclock-demo
 $(G)/bin/vclock-demo: vm/demo-guest
 	@install -D -m 755 $< $@
+
+# Issue 13's regression suites, each named after the defect it guards.
+$(eval $(call guest_suite,25-kmod-param-race,kmod_param_race))
+$(eval $(call guest_suite,26-kmod-load-params,kmod_load_params))
