@@ -52,12 +52,14 @@ static inline void vclock_vm_flags_mod(struct vm_area_struct *vma,
 }
 
 /*
- * The PTE behind @addr of a PFN mapping, as its raw value, with the mmap
- * lock held. v6.10 made follow_pte() take the VMA; v6.12 replaced it with
- * follow_pfnmap_start/end(), which hand back the pfn and protection.
+ * The PTE behind @addr of a PFN mapping, as its raw value, and its pfn (not
+ * the raw PFN bits: x86 inverts them in a PROT_NONE PTE), with the mmap lock
+ * held; a PROT_NONE PTE counts. v6.10 made follow_pte() take the VMA; v6.12
+ * replaced it with follow_pfnmap_start/end(), which hand back the pfn and
+ * protection.
  */
 static inline bool vclock_follow_pte(struct vm_area_struct *vma,
-				     unsigned long addr, u64 *val)
+				     unsigned long addr, u64 *val, u64 *pfn)
 {
 #if VCLOCK_KERNEL_AT_LEAST(6, 12)
 	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
@@ -65,18 +67,21 @@ static inline bool vclock_follow_pte(struct vm_area_struct *vma,
 	if (follow_pfnmap_start(&args))
 		return false;
 	*val = pgprot_val(args.pgprot) | ((u64)args.pfn << PAGE_SHIFT);
+	*pfn = args.pfn;
 	follow_pfnmap_end(&args);
 	return true;
 #else
 	spinlock_t *ptl;
-	pte_t *ptep;
+	pte_t *ptep, pte;
 #if VCLOCK_KERNEL_AT_LEAST(6, 10)
 	if (follow_pte(vma, addr, &ptep, &ptl))
 #else
 	if (follow_pte(vma->vm_mm, addr, &ptep, &ptl))
 #endif
 		return false;
-	*val = pte_val(ptep_get(ptep));
+	pte = ptep_get(ptep);
+	*val = pte_val(pte);
+	*pfn = pte_pfn(pte);
 	pte_unmap_unlock(ptep, ptl);
 	return true;
 #endif

@@ -68,7 +68,9 @@ static long vclock_ioctl_info(struct file *file, struct vclock_info __user *uinf
 		.modes = vclock_tk_modes(),
 		.clock_mode = vclock_tk_mode(),
 		.file_strategy = vclock_file_strategy(file),
-		.hpet_address = vclock_hpet.usable ? vclock_hpet.address : 0,
+		.hpet_address = !vclock_hpet.usable ? 0 :
+				vclock_show_phys(file) ? vclock_hpet.address :
+				VCLOCK_ADDR_HIDDEN,
 		.hpet_period_fs = vclock_hpet.period_fs,
 		.update_interval_us = READ_ONCE(vclock_update_us),
 	};
@@ -100,7 +102,7 @@ static long vclock_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case VCLOCK_IOC_SET_STRATEGY:
 		return vclock_ioctl_set_strategy(file, uarg);
 	case VCLOCK_IOC_QUERY:
-		return vclock_query(uarg);
+		return vclock_query(file, uarg);
 	}
 	return -ENOTTY;
 }

@@ -50,3 +50,4 @@ $(G)/bin/vclock-demo: vm/demo-guest
 # Issue 13's regression suites, each named after the defect it guards.
 $(eval $(call guest_suite,25-kmod-param-race,kmod_param_race))
 $(eval $(call guest_suite,26-kmod-load-params,kmod_load_params))
+$(eval $(call guest_suite,35-abuse-pfn-leak,abuse_pfn_leak))
