@@ -51,3 +51,4 @@ $(G)/bin/vclock-demo: vm/demo-guest
 $(eval $(call guest_suite,25-kmod-param-race,kmod_param_race))
 $(eval $(call guest_suite,26-kmod-load-params,kmod_load_params))
 $(eval $(call guest_suite,35-abuse-pfn-leak,abuse_pfn_leak))
+$(eval $(call guest_suite,36-abuse-timens-views,abuse_timens_views))
