@@ -11,6 +11,7 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/syscore_ops.h>
 #include <linux/timekeeping.h>
 #include <linux/version.h>
 #include <asm/msr.h>
@@ -136,5 +137,58 @@ static inline void vclock_get_snapshot(struct vclock_snapshot *s)
 #endif
 	s->cycles = snap.cycles;
 }
+
+/*
+ * System-core suspend and resume hooks (one CPU, IRQs off). v6.19 gave the
+ * callbacks a data pointer and made registration take a struct syscore.
+ */
+struct vclock_syscore {
+	int (*suspend)(void);
+	void (*resume)(void);
+#if VCLOCK_KERNEL_AT_LEAST(6, 19)
+	struct syscore_ops ops;
+	struct syscore sc;
+#else
+	struct syscore_ops ops;
+#endif
+};
+
+#if VCLOCK_KERNEL_AT_LEAST(6, 19)
+static inline int vclock_syscore_suspend_cb(void *data)
+{
+	return ((struct vclock_syscore *)data)->suspend();
+}
+
+static inline void vclock_syscore_resume_cb(void *data)
+{
+	((struct vclock_syscore *)data)->resume();
+}
+
+static inline void vclock_syscore_register(struct vclock_syscore *s)
+{
+	s->ops.suspend = vclock_syscore_suspend_cb;
+	s->ops.resume = vclock_syscore_resume_cb;
+	s->sc.ops = &s->ops;
+	s->sc.data = s;
+	register_syscore(&s->sc);
+}
+
+static inline void vclock_syscore_unregister(struct vclock_syscore *s)
+{
+	unregister_syscore(&s->sc);
+}
+#else
+static inline void vclock_syscore_register(struct vclock_syscore *s)
+{
+	s->ops.suspend = s->suspend;
+	s->ops.resume = s->resume;
+	register_syscore_ops(&s->ops);
+}
+
+static inline void vclock_syscore_unregister(struct vclock_syscore *s)
+{
+	unregister_syscore_ops(&s->ops);
+}
+#endif
 
 #endif /* _VCLOCK_COMPAT_H */

@@ -99,7 +99,12 @@ static struct {
 	/* statistics, for the status file */
 	u64 updates, inexact, steps, steered, failed_anchors, rebases;
 	u64 max_ahead_ns, last_ahead_ns, catchup_waits;
-	u64 last_update_mono;
+	u64 last_update_mono, last_update_raw;
+	u64 discontinuities;
+
+	/* The published lines' values at syscore suspend (readers are frozen). */
+	bool suspended;
+	u64 susp_mono, susp_raw;
 } tk = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(tk.lock),
 	.req_mode = VCLOCK_MODE_AUTO,
@@ -373,6 +378,27 @@ static void vclock_catch_up(u64 mono, u64 raw)
 	}
 }
 
+/*
+ * Has the counter lost track of time since the last update? The HPET is
+ * reset on resume, the TSC counts a sleep MONOTONIC excludes (or is reset by
+ * real S3), an update later than the mask allows wraps the HPET (~43 s at
+ * 100 MHz), delta * mult overflows past VCLOCK_MAX_DELTA_MS. Then what our
+ * line says has elapsed since its base disagrees with what the kernel says
+ * elapsed since the last anchor, beyond a margin for our steering and for
+ * an update that ran late.
+ */
+static bool vclock_counter_lost(u64 floor, u64 mono)
+{
+	u64 line = floor - tk.mono.ns, kernel = mono - tk.last_update_mono;
+	u64 margin = 10 * NSEC_PER_MSEC + kernel / 8;
+
+	if (mono < tk.last_update_mono)
+		return false;	/* an anchor older than the last update's */
+	if (floor < tk.mono.ns)
+		return true;	/* delta * mult overflowed */
+	return line > kernel + margin || line + margin < kernel;
+}
+
 /* One update; called from the hrtimer and from process context. */
 static void vclock_tk_update(void)
 {
@@ -406,7 +432,23 @@ static void vclock_tk_update(void)
 		dc = (c_old - tk.cycle_last) & tk.mask;
 		floor_m = vclock_line_at(&tk.mono, dc, &fm);
 		floor_r = vclock_line_at(&tk.raw, dc, &fr);
+		if (mode != VCLOCK_MODE_NONE &&
+		    (tk.suspended || vclock_counter_lost(floor_m, a.mono))) {
+			/*
+			 * The counter lost track: the floor is where the
+			 * lines stood at suspend (no reader ran since), or
+			 * else where the kernel says they are by now.
+			 */
+			floor_m = tk.suspended ? tk.susp_mono : tk.mono.ns +
+				  (a.mono - min(a.mono, tk.last_update_mono));
+			floor_r = tk.suspended ? tk.susp_raw : tk.raw.ns +
+				  (a.raw - min(a.raw, tk.last_update_raw));
+			fm = fr = 0;
+			tk.base.valid = false;
+			tk.discontinuities++;
+		}
 	}
+	tk.suspended = false;
 
 	if (mode == VCLOCK_MODE_NONE) {
 		if (tk.mode != VCLOCK_MODE_NONE)
@@ -465,6 +507,7 @@ static void vclock_tk_update(void)
 		tk.base = a;
 	vclock_publish_lines(vd, &a);
 	tk.last_update_mono = a.mono;
+	tk.last_update_raw = a.raw;
 out:
 	vd->tz_minuteswest = sys_tz.tz_minuteswest;
 	vd->tz_dsttime = sys_tz.tz_dsttime;
@@ -685,9 +728,44 @@ void vclock_tk_status(struct seq_file *m)
 		   tk.updates, tk.last_update_mono);
 	seq_printf(m, "inexact_anchors: %llu\nfailed_anchors: %llu\noffset_rebases: %llu\n",
 		   tk.inexact, tk.failed_anchors, tk.rebases);
+	seq_printf(m, "counter_discontinuities: %llu\n", tk.discontinuities);
 	seq_printf(m, "steps_forward: %llu\nsteered: %llu\nlast_ahead_ns: %llu\nmax_ahead_ns: %llu\ncatchup_waits: %llu\n",
 		   tk.steps, tk.steered, tk.last_ahead_ns, tk.max_ahead_ns, tk.catchup_waits);
 }
+
+/* ---- suspend and resume -------------------------------------------------- */
+
+/*
+ * Syscore suspend runs after every task is frozen, before the kernel's
+ * timekeeping suspends (ours registered later); resume after the kernel's
+ * timekeeping resumed, before any task runs. So the lines' values at
+ * suspend bound everything readers saw, and the first update after resume
+ * continues from there, whatever the counter did meanwhile.
+ */
+static int vclock_tk_suspend(void)
+{
+	u64 dc, frac;
+
+	raw_spin_lock(&tk.lock);
+	if (tk.mode != VCLOCK_MODE_NONE) {
+		dc = (vclock_read(tk.mode) - tk.cycle_last) & tk.mask;
+		tk.susp_mono = vclock_line_at(&tk.mono, dc, &frac);
+		tk.susp_raw = vclock_line_at(&tk.raw, dc, &frac);
+		tk.suspended = true;
+	}
+	raw_spin_unlock(&tk.lock);
+	return 0;
+}
+
+static void vclock_tk_resume(void)
+{
+	vclock_tk_update();
+}
+
+static struct vclock_syscore vclock_syscore = {
+	.suspend = vclock_tk_suspend,
+	.resume = vclock_tk_resume,
+};
 
 /* ---- init / exit -------------------------------------------------------- */
 
@@ -722,6 +800,7 @@ int vclock_tk_init(struct vclock_data *vd)
 	hrtimer_start(&tk.timer, vclock_interval(), HRTIMER_MODE_REL_HARD);
 	WRITE_ONCE(tk.running, true);
 	kernel_param_unlock(THIS_MODULE);
+	vclock_syscore_register(&vclock_syscore);
 
 	pr_info("timekeeper: mode %s, update every %u us\n", mode_names[tk.mode],
 		vclock_update_us);
@@ -731,6 +810,7 @@ int vclock_tk_init(struct vclock_data *vd)
 /* From here on no setter touches the timer, the counters or the page. */
 void vclock_tk_exit(void)
 {
+	vclock_syscore_unregister(&vclock_syscore);
 	kernel_param_lock(THIS_MODULE);
 	WRITE_ONCE(tk.running, false);
 	kernel_param_unlock(THIS_MODULE);
