@@ -140,20 +140,20 @@ static inline void vclock_get_snapshot(struct vclock_snapshot *s)
 
 /*
  * System-core suspend and resume hooks (one CPU, IRQs off). v6.19 gave the
- * callbacks a data pointer and made registration take a struct syscore.
+ * callbacks a data pointer and made registration take a struct syscore;
+ * stable kernels took that too (Debian's 6.12.117 has it), so Kbuild finds
+ * it in the header and defines VCLOCK_SYSCORE_DATA.
  */
 struct vclock_syscore {
 	int (*suspend)(void);
 	void (*resume)(void);
-#if VCLOCK_KERNEL_AT_LEAST(6, 19)
 	struct syscore_ops ops;
+#ifdef VCLOCK_SYSCORE_DATA
 	struct syscore sc;
-#else
-	struct syscore_ops ops;
 #endif
 };
 
-#if VCLOCK_KERNEL_AT_LEAST(6, 19)
+#ifdef VCLOCK_SYSCORE_DATA
 static inline int vclock_syscore_suspend_cb(void *data)
 {
 	return ((struct vclock_syscore *)data)->suspend();
