@@ -191,4 +191,18 @@ static inline void vclock_syscore_unregister(struct vclock_syscore *s)
 }
 #endif
 
+/*
+ * Remove the PTEs of a VM_PFNMAP range. zap_vma_ptes() was renamed
+ * zap_special_vma_range() (7.2 has it; Kbuild detects it in the header).
+ */
+static inline void vclock_zap_range(struct vm_area_struct *vma,
+				    unsigned long addr, unsigned long size)
+{
+#ifdef VCLOCK_HAVE_ZAP_SPECIAL
+	zap_special_vma_range(vma, addr, size);
+#else
+	zap_vma_ptes(vma, addr, size);
+#endif
+}
+
 #endif /* _VCLOCK_COMPAT_H */

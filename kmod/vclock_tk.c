@@ -33,7 +33,6 @@
 #include "vclock.h"
 
 #include <linux/clocksource.h>
-#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/moduleparam.h>
 #include <linux/pvclock_gtod.h>
@@ -97,7 +96,8 @@ static struct {
 	bool offs_known;
 
 	/* statistics, for the status file */
-	u64 updates, inexact, steps, steered, failed_anchors, rebases;
+	u64 updates, inexact, steps, steered, failed_anchors, rebases, busy_skips;
+	bool catching_up;	/* seq odd, lock free: see vclock_wait_catch_up() */
 	u64 max_ahead_ns, last_ahead_ns, catchup_waits;
 	u64 last_update_mono, last_update_raw;
 	u64 discontinuities;
@@ -363,19 +363,40 @@ static void vclock_publish_lines(struct vclock_data *vd, const struct vclock_anc
  * Going to NONE: readers will call the kernel from now on, so first let the
  * kernel's clocks pass what we published (we may be a little ahead).
  */
-static void vclock_catch_up(u64 mono, u64 raw)
+static bool vclock_catch_up(u64 mono, u64 raw)
 {
-	u64 now = ktime_get_mono_fast_ns(), wait = 0;
+	u64 start = ktime_get_mono_fast_ns(), now = start;
+	bool waited = false;
 
-	if (mono > now)
-		wait = mono - now;
-	now = ktime_get_raw_fast_ns();
-	if (raw > now)
-		wait = max(wait, raw - now);
-	if (wait) {
-		tk.catchup_waits++;
-		ndelay(min_t(u64, wait, VCLOCK_CATCHUP_MAX_NS));
+	while ((now < mono || ktime_get_raw_fast_ns() < raw) &&
+	       now - start < VCLOCK_CATCHUP_MAX_NS) {
+		cpu_relax();
+		now = ktime_get_mono_fast_ns();
+		waited = true;
 	}
+	return waited;
+}
+
+/*
+ * While a writer waits for the kernel to catch up, seq stays odd but
+ * tk.lock is free. Other writers must not touch the page then: in a task
+ * they wait (bounded by the catch-up); in interrupt context (the hrtimer,
+ * perhaps on the waiting CPU) and in the gtod notifier (inside the kernel's
+ * timekeeping locks) they skip. Called and returns with tk.lock held;
+ * false: skip this write.
+ */
+static bool vclock_wait_catch_up(unsigned long *flags, bool may_wait)
+{
+	while (tk.catching_up) {
+		if (!may_wait || !in_task()) {
+			tk.busy_skips++;
+			return false;
+		}
+		raw_spin_unlock_irqrestore(&tk.lock, *flags);
+		cpu_relax();
+		raw_spin_lock_irqsave(&tk.lock, *flags);
+	}
+	return true;
 }
 
 /*
@@ -409,6 +430,7 @@ static void vclock_tk_update(void)
 	u32 rate_m, rate_r;
 	int mode = vclock_pick_mode();
 	u64 mask = vclock_mode_mask(mode);
+	bool catch_up = false, waited;
 	unsigned long flags;
 
 	if (mode != VCLOCK_MODE_NONE && !vclock_anchor(mode, mask, &a)) {
@@ -417,6 +439,10 @@ static void vclock_tk_update(void)
 	}
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
+	if (!vclock_wait_catch_up(&flags, true)) {
+		raw_spin_unlock_irqrestore(&tk.lock, flags);
+		return;
+	}
 	vclock_write_begin(vd);
 
 	/*
@@ -451,8 +477,7 @@ static void vclock_tk_update(void)
 	tk.suspended = false;
 
 	if (mode == VCLOCK_MODE_NONE) {
-		if (tk.mode != VCLOCK_MODE_NONE)
-			vclock_catch_up(floor_m, floor_r);
+		catch_up = tk.mode != VCLOCK_MODE_NONE;
 		tk.mode = VCLOCK_MODE_NONE;
 		tk.base.valid = false;
 		vd->clock_mode = VCLOCK_MODE_NONE;
@@ -512,6 +537,24 @@ out:
 	vd->tz_minuteswest = sys_tz.tz_minuteswest;
 	vd->tz_dsttime = sys_tz.tz_dsttime;
 	tk.updates++;
+	if (catch_up) {
+		/*
+		 * Readers will call the kernel from now on: let its clocks
+		 * pass what we published first, with seq odd so that readers
+		 * wait. Not under tk.lock: the kernel's timekeeping update
+		 * calls our notifier inside its tk_core seqcount write, and a
+		 * notifier spinning on tk.lock would stall every ktime_get().
+		 * Not preemptible either: readers spin meanwhile.
+		 */
+		tk.catching_up = true;
+		preempt_disable();
+		raw_spin_unlock_irqrestore(&tk.lock, flags);
+		waited = vclock_catch_up(floor_m, floor_r);
+		raw_spin_lock_irqsave(&tk.lock, flags);
+		preempt_enable();
+		tk.catching_up = false;
+		tk.catchup_waits += waited;
+	}
 	vclock_write_end(vd);
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
@@ -522,8 +565,10 @@ void vclock_tk_refresh(void)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
-	vclock_write_begin(tk.vd);
-	vclock_write_end(tk.vd);
+	if (vclock_wait_catch_up(&flags, true)) {
+		vclock_write_begin(tk.vd);
+		vclock_write_end(tk.vd);
+	}
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
 
@@ -579,6 +624,11 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	tk.offs_boot = offs_boot;
 	tk.offs_tai = offs_tai;
 	tk.offs_known = true;
+	if (!vclock_wait_catch_up(&flags, false)) {
+		/* Going to NONE: the coarse clocks follow at the next tick. */
+		raw_spin_unlock_irqrestore(&tk.lock, flags);
+		return NOTIFY_OK;
+	}
 	vclock_write_begin(vd);
 	/*
 	 * A clock step (settimeofday, leap second, ADJ_TAI, resume) moves
@@ -728,7 +778,8 @@ void vclock_tk_status(struct seq_file *m)
 		   tk.updates, tk.last_update_mono);
 	seq_printf(m, "inexact_anchors: %llu\nfailed_anchors: %llu\noffset_rebases: %llu\n",
 		   tk.inexact, tk.failed_anchors, tk.rebases);
-	seq_printf(m, "counter_discontinuities: %llu\n", tk.discontinuities);
+	seq_printf(m, "counter_discontinuities: %llu\nskipped_during_catchup: %llu\n",
+		   tk.discontinuities, tk.busy_skips);
 	seq_printf(m, "steps_forward: %llu\nsteered: %llu\nlast_ahead_ns: %llu\nmax_ahead_ns: %llu\ncatchup_waits: %llu\n",
 		   tk.steps, tk.steered, tk.last_ahead_ns, tk.max_ahead_ns, tk.catchup_waits);
 }
