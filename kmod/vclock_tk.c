@@ -50,6 +50,13 @@
 #define VCLOCK_MAX_DELTA_MS	600000
 /* Inexact anchors: measure the rate over at least this long. */
 #define VCLOCK_RATE_WINDOW_NS	NSEC_PER_SEC
+/*
+ * An anchor bracketed wider than this (a vCPU descheduled or a read stalled
+ * between the two counter reads) is refused: as the base of the rate it
+ * would set it off for a whole window (a 35 ms error over 1 s is 3.5 %), as
+ * a step it would put the line ahead of the kernel. The next update retries.
+ */
+#define VCLOCK_MAX_SLACK_NS	(50 * NSEC_PER_USEC)
 /* Never wait longer than this for the kernel to catch up (switch to NONE). */
 #define VCLOCK_CATCHUP_MAX_NS	(100 * NSEC_PER_USEC)
 
@@ -214,6 +221,15 @@ static bool vclock_anchor_once(int mode, u64 mask, struct vclock_anchor *a)
 	return true;
 }
 
+/* About how many ns @cycles of @mode's counter are (for a bound only). */
+static u64 vclock_cycles_ns(int mode, u64 cycles)
+{
+	cycles = min_t(u64, cycles, U32_MAX);
+	if (mode == VCLOCK_MODE_HPET)
+		return div_u64(cycles * vclock_hpet.period_fs, 1000000);
+	return tsc_khz ? div_u64(cycles * 1000000, tsc_khz) : U64_MAX;
+}
+
 /* Exact, or the tightest of a few brackets: its slack becomes a step. */
 static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
 {
@@ -229,6 +245,8 @@ static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
 		if (!a->slack)
 			break;
 	}
+	if (a->valid && a->slack && vclock_cycles_ns(mode, a->slack) > VCLOCK_MAX_SLACK_NS)
+		a->valid = false;
 	return a->valid;
 }
 
@@ -411,7 +429,11 @@ static bool vclock_wait_catch_up(unsigned long *flags, bool may_wait)
 static bool vclock_counter_lost(u64 floor, u64 mono)
 {
 	u64 line = floor - tk.mono.ns, kernel = mono - tk.last_update_mono;
-	u64 margin = 10 * NSEC_PER_MSEC + kernel / 8;
+	/*
+	 * Far beyond any steering: a line merely ahead of the kernel must keep
+	 * its floor (never backwards); this is for counters that jumped.
+	 */
+	u64 margin = NSEC_PER_SEC + kernel / 8;
 
 	if (mono < tk.last_update_mono)
 		return false;	/* an anchor older than the last update's */
