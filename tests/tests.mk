@@ -17,7 +17,7 @@ $(G)/bin/run-suites: tests/run-suites
 $(G)/bin/run-suites-offshare: tests/run-suites-offshare
 	@install -D -m 755 $< $@
 
-GUEST_TEST_DEPS := tests/tap.h tests/guest/vclock_test.h include/vclock_abi.h
+GUEST_TEST_DEPS := tests/tap.h tests/guest/vclock_test.h tests/guest/vclock_clocks.h include/vclock_abi.h
 
 # $(call guest_suite,NN-name,source stem in tests/guest,extra objects/flags)
 define guest_suite

@@ -19,31 +19,11 @@
 #include <vclock.h>
 
 #include "vclock_test.h"
+#include "vclock_clocks.h"
 
 #define LONG_US		"1000000"
 #define STEP_S		3600
 #define NEAR_NS		2000000ll	/* 2 ms: far below a 1 s interval */
-
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000ll + t->tv_nsec;
-}
-
-static int64_t lib_ns(clockid_t id)
-{
-	struct timespec t;
-
-	vclock_clock_gettime(id, &t);
-	return ts_ns(&t);
-}
-
-static int64_t sys_ns(clockid_t id)
-{
-	struct timespec t;
-
-	clock_gettime(id, &t);
-	return ts_ns(&t);
-}
 
 static long status_value(const char *key)
 {
@@ -71,7 +51,7 @@ static void *coarse_reader(void *arg)
 
 	(void)arg;
 	while (!atomic_load(&stop)) {
-		int64_t c = lib_ns(CLOCK_REALTIME_COARSE), h = lib_ns(CLOCK_REALTIME);
+		int64_t c = vc_lib_ns(CLOCK_REALTIME_COARSE), h = vc_lib_ns(CLOCK_REALTIME);
 
 		n++;
 		if (h < c) {
@@ -96,8 +76,8 @@ static void step(int64_t s, const char *what)
 	if (!tap_ok(clock_settime(CLOCK_REALTIME, &ts) == 0, "%s: clock_settime", what))
 		return;
 	/* At once: no interval of ours has passed (1 s), only this call. */
-	d_real = lib_ns(CLOCK_REALTIME) - sys_ns(CLOCK_REALTIME);
-	d_boot = lib_ns(CLOCK_BOOTTIME) - sys_ns(CLOCK_BOOTTIME);
+	d_real = vc_lib_ns(CLOCK_REALTIME) - vc_sys_ns(CLOCK_REALTIME);
+	d_boot = vc_lib_ns(CLOCK_BOOTTIME) - vc_sys_ns(CLOCK_BOOTTIME);
 	tap_ok(llabs(d_real) < NEAR_NS,
 	       "%s: REALTIME on the page follows at once (%lld us from the syscall's)", what,
 	       (long long)d_real / 1000);
@@ -113,10 +93,10 @@ static void check_tai(void)
 	adjtimex(&old);
 	if (!tap_ok(adjtimex(&tx) >= 0, "adjtimex(ADJ_TAI, 37)"))
 		return;
-	diff = lib_ns(CLOCK_TAI) - lib_ns(CLOCK_REALTIME);
+	diff = vc_lib_ns(CLOCK_TAI) - vc_lib_ns(CLOCK_REALTIME);
 	tap_ok(llabs(diff - 37000000000ll) < NEAR_NS,
 	       "ADJ_TAI: TAI - REALTIME on the page is 37 s at once (%lld us)", (long long)diff / 1000);
-	diff = lib_ns(CLOCK_TAI) - sys_ns(CLOCK_TAI);
+	diff = vc_lib_ns(CLOCK_TAI) - vc_sys_ns(CLOCK_TAI);
 	tap_ok(llabs(diff) < NEAR_NS, "ADJ_TAI: TAI on the page agrees with the syscall (%lld us)",
 	       (long long)diff / 1000);
 	tx.constant = old.tai;

@@ -30,15 +30,11 @@
 #include <vclock.h>
 
 #include "vclock_test.h"
+#include "vclock_clocks.h"
 
 #define CS_DIR		"/sys/devices/system/clocksource/clocksource0/"
 #define AHEAD_MAX_NS	500000ll	/* 500 us */
 #define SWITCHES	20
-
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000ll + t->tv_nsec;
-}
 
 struct result {
 	long reads;
@@ -67,8 +63,8 @@ static void *reader(void *arg)
 
 			vclock_clock_gettime(ids[i], &l);
 			clock_gettime(ids[i], &s);
-			ln = ts_ns(&l);
-			sn = ts_ns(&s);
+			ln = vc_ts_ns(&l);
+			sn = vc_ts_ns(&s);
 			if (prev[i] - ln > r->back)
 				r->back = prev[i] - ln;
 			if (ln - sn > r->ahead)
@@ -130,8 +126,8 @@ static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)
 	for (i = 0; i < 1000; i++) {
 		vclock_clock_gettime(CLOCK_MONOTONIC, &l);
 		clock_gettime(CLOCK_MONOTONIC, &s);
-		if (ts_ns(&l) - ts_ns(&s) > settle_worst)
-			settle_worst = ts_ns(&l) - ts_ns(&s);
+		if (vc_ts_ns(&l) - vc_ts_ns(&s) > settle_worst)
+			settle_worst = vc_ts_ns(&l) - vc_ts_ns(&s);
 	}
 	back = res[0].back > res[1].back ? res[0].back : res[1].back;
 	ahead = res[0].ahead > res[1].ahead ? res[0].ahead : res[1].ahead;

@@ -25,6 +25,7 @@
 #include <vclock.h>
 
 #include "vclock_test.h"
+#include "vclock_clocks.h"
 
 /* vm/init loads the share's modules from this list. */
 #define MODULES_LIST	"/etc/vclock/modules.list"
@@ -35,39 +36,18 @@ static const clockid_t clocks[] = {
 };
 static const char *const clock_names[] = { "MONOTONIC", "MONOTONIC_RAW", "BOOTTIME", "REALTIME" };
 
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000ll + t->tv_nsec;
-}
-
-static int64_t lib_ns(clockid_t id)
-{
-	struct timespec t;
-
-	vclock_clock_gettime(id, &t);
-	return ts_ns(&t);
-}
-
-static int64_t sys_ns(clockid_t id)
-{
-	struct timespec t;
-
-	clock_gettime(id, &t);
-	return ts_ns(&t);
-}
-
 static atomic_int stop;
 static atomic_llong worst_back;
 static atomic_long reads;
 
 static void *reader(void *arg)
 {
-	int64_t prev = lib_ns(CLOCK_MONOTONIC), now, back = 0;
+	int64_t prev = vc_lib_ns(CLOCK_MONOTONIC), now, back = 0;
 	long n = 0;
 
 	(void)arg;
 	while (!atomic_load(&stop)) {
-		now = lib_ns(CLOCK_MONOTONIC);
+		now = vc_lib_ns(CLOCK_MONOTONIC);
 		if (prev - now > back)
 			back = prev - now;
 		prev = now;
@@ -134,13 +114,13 @@ static void check_mode(const char *mode, int want)
 	vt_param_read("update_us", val, sizeof(val));
 	interval = atoll(val) * 1000;
 	atomic_store(&stop, 0);
-	before = lib_ns(CLOCK_MONOTONIC);
+	before = vc_lib_ns(CLOCK_MONOTONIC);
 	pthread_create(&t, NULL, reader, NULL);
 	usleep(100000);
 	err = suspend_once();
 	/* Right after resume: the page against the syscall, per clock. */
 	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
-		int64_t l = lib_ns(clocks[i]), s = sys_ns(clocks[i]);
+		int64_t l = vc_lib_ns(clocks[i]), s = vc_sys_ns(clocks[i]);
 
 		d = l - s;
 		if (llabs(d) > llabs(worst))
@@ -161,7 +141,7 @@ static void check_mode(const char *mode, int want)
 	       "%s: after resume MONOTONIC, MONOTONIC_RAW, BOOTTIME, REALTIME agree with the syscall within one update interval (%lld us + 2 ms; worst %+lld us)",
 	       mode, (long long)interval / 1000, (long long)worst / 1000);
 	tap_ok(atomic_load(&reads) > 100 && atomic_load(&worst_back) == 0 &&
-	       lib_ns(CLOCK_MONOTONIC) >= before,
+	       vc_lib_ns(CLOCK_MONOTONIC) >= before,
 	       "%s: MONOTONIC never went backwards across the resume (%ld reads, worst %lld ns back)",
 	       mode, atomic_load(&reads), (long long)atomic_load(&worst_back));
 }
