@@ -29,7 +29,7 @@
 
 #define VCLOCK_DEVICE		"/dev/vclock"
 #define VCLOCK_NAME		"vclock"
-#define VCLOCK_ABI_VERSION	1
+#define VCLOCK_ABI_VERSION	2	/* 2: PFN hiding (flags, VCLOCK_ADDR_HIDDEN) */
 #define VCLOCK_LAYOUT_VERSION	1
 #define VCLOCK_MAGIC		0x4b4c4356u	/* "VCLK" */
 
@@ -190,10 +190,14 @@ struct vclock_info {
 	__u32 modes;			/* bit (1 << m): counter mode m available */
 	__s32 clock_mode;		/* current enum vclock_mode */
 	__u32 file_strategy;		/* this file's strategy for offset 0 */
-	__u64 hpet_address;		/* physical; 0: no usable HPET */
+	__u64 hpet_address;		/* physical; 0: no usable HPET;
+					 * VCLOCK_ADDR_HIDDEN: not shown to
+					 * callers without CAP_SYS_ADMIN */
 	__u32 hpet_period_fs;
 	__u32 update_interval_us;	/* timekeeper hrtimer period */
 };
+
+#define VCLOCK_ADDR_HIDDEN	(~(__u64)0)
 
 /* Cache modes, as decoded from a PTE through the CPU's PAT MSR. */
 enum vclock_cache {
@@ -214,21 +218,31 @@ struct vclock_pte_info {
 	__u64 vma_end;
 	__u64 vm_flags;			/* the VMA's vm_flags */
 	__u64 pte;			/* raw PTE value; 0 when not present */
-	__u64 pfn;			/* 0 when not present */
+	__u64 pfn;			/* 0 when not present or hidden */
 	__u32 page;			/* enum vclock_page */
 	__u32 strategy;			/* enum vclock_strategy of the VMA */
 	__u32 lab;			/* enum vclock_lab of the VMA */
-	__u32 present;			/* 1 if a PTE maps the page */
+	__u32 present;			/* 1 if a PTE maps the page (also
+					 * PROT_NONE: VCLOCK_PTE_PROTNONE) */
 	__u32 requested;		/* enum vclock_cache the module asks for */
 	__u32 effective;		/* enum vclock_cache from PTE bits + PAT */
 	__u32 pat_index;		/* PAT << 2 | PCD << 1 | PWT */
-	__u32 reserved;
+	__u32 flags;			/* VCLOCK_PTE_* */
 };
+
+/*
+ * The kernel's pagemap rule: physical addresses only for CAP_SYS_ADMIN (the
+ * caller, and the opener of the file). Otherwise pfn and the PTE's PFN bits
+ * are 0 and VCLOCK_PTE_HIDDEN is set; the other PTE bits are shown.
+ */
+#define VCLOCK_PTE_HIDDEN	(1u << 0)
+#define VCLOCK_PTE_PROTNONE	(1u << 1)	/* mapped, but PROT_NONE */
 
 /*
  * Introspection: every page of every vclock VMA of a process. pid 0 is the
  * caller; another process needs CAP_SYS_ADMIN (EPERM otherwise, ESRCH if it
- * does not exist). At most max_entries are written to entries; nr_entries
+ * does not exist). Physical addresses are hidden from callers without
+ * CAP_SYS_ADMIN (VCLOCK_PTE_HIDDEN). At most max_entries are written to entries; nr_entries
  * says how many pages there are in all (so a caller can size its buffer).
  */
 struct vclock_query {

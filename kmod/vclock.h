@@ -77,7 +77,8 @@ void vclock_mmap_status(struct seq_file *m);
 long vclock_live_vma_count(void);
 
 /* ---- vclock_pte.c ---- */
-long vclock_query(struct vclock_query __user *uq);
+long vclock_query(struct file *file, struct vclock_query __user *uq);
+bool vclock_show_phys(struct file *file);
 int vclock_pte_init(void);
 
 /* ---- vclock_status.c ---- */

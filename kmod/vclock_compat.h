@@ -11,6 +11,7 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/syscore_ops.h>
 #include <linux/timekeeping.h>
 #include <linux/version.h>
 #include <asm/msr.h>
@@ -52,12 +53,14 @@ static inline void vclock_vm_flags_mod(struct vm_area_struct *vma,
 }
 
 /*
- * The PTE behind @addr of a PFN mapping, as its raw value, with the mmap
- * lock held. v6.10 made follow_pte() take the VMA; v6.12 replaced it with
- * follow_pfnmap_start/end(), which hand back the pfn and protection.
+ * The PTE behind @addr of a PFN mapping, as its raw value, and its pfn (not
+ * the raw PFN bits: x86 inverts them in a PROT_NONE PTE), with the mmap lock
+ * held; a PROT_NONE PTE counts. v6.10 made follow_pte() take the VMA; v6.12
+ * replaced it with follow_pfnmap_start/end(), which hand back the pfn and
+ * protection.
  */
 static inline bool vclock_follow_pte(struct vm_area_struct *vma,
-				     unsigned long addr, u64 *val)
+				     unsigned long addr, u64 *val, u64 *pfn)
 {
 #if VCLOCK_KERNEL_AT_LEAST(6, 12)
 	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
@@ -65,18 +68,21 @@ static inline bool vclock_follow_pte(struct vm_area_struct *vma,
 	if (follow_pfnmap_start(&args))
 		return false;
 	*val = pgprot_val(args.pgprot) | ((u64)args.pfn << PAGE_SHIFT);
+	*pfn = args.pfn;
 	follow_pfnmap_end(&args);
 	return true;
 #else
 	spinlock_t *ptl;
-	pte_t *ptep;
+	pte_t *ptep, pte;
 #if VCLOCK_KERNEL_AT_LEAST(6, 10)
 	if (follow_pte(vma, addr, &ptep, &ptl))
 #else
 	if (follow_pte(vma->vm_mm, addr, &ptep, &ptl))
 #endif
 		return false;
-	*val = pte_val(ptep_get(ptep));
+	pte = ptep_get(ptep);
+	*val = pte_val(pte);
+	*pfn = pte_pfn(pte);
 	pte_unmap_unlock(ptep, ptl);
 	return true;
 #endif
@@ -130,6 +136,73 @@ static inline void vclock_get_snapshot(struct vclock_snapshot *s)
 	s->raw = snap.raw;
 #endif
 	s->cycles = snap.cycles;
+}
+
+/*
+ * System-core suspend and resume hooks (one CPU, IRQs off). v6.19 gave the
+ * callbacks a data pointer and made registration take a struct syscore;
+ * stable kernels took that too (Debian's 6.12.117 has it), so Kbuild finds
+ * it in the header and defines VCLOCK_SYSCORE_DATA.
+ */
+struct vclock_syscore {
+	int (*suspend)(void);
+	void (*resume)(void);
+	struct syscore_ops ops;
+#ifdef VCLOCK_SYSCORE_DATA
+	struct syscore sc;
+#endif
+};
+
+#ifdef VCLOCK_SYSCORE_DATA
+static inline int vclock_syscore_suspend_cb(void *data)
+{
+	return ((struct vclock_syscore *)data)->suspend();
+}
+
+static inline void vclock_syscore_resume_cb(void *data)
+{
+	((struct vclock_syscore *)data)->resume();
+}
+
+static inline void vclock_syscore_register(struct vclock_syscore *s)
+{
+	s->ops.suspend = vclock_syscore_suspend_cb;
+	s->ops.resume = vclock_syscore_resume_cb;
+	s->sc.ops = &s->ops;
+	s->sc.data = s;
+	register_syscore(&s->sc);
+}
+
+static inline void vclock_syscore_unregister(struct vclock_syscore *s)
+{
+	unregister_syscore(&s->sc);
+}
+#else
+static inline void vclock_syscore_register(struct vclock_syscore *s)
+{
+	s->ops.suspend = s->suspend;
+	s->ops.resume = s->resume;
+	register_syscore_ops(&s->ops);
+}
+
+static inline void vclock_syscore_unregister(struct vclock_syscore *s)
+{
+	unregister_syscore_ops(&s->ops);
+}
+#endif
+
+/*
+ * Remove the PTEs of a VM_PFNMAP range. zap_vma_ptes() was renamed
+ * zap_special_vma_range() (7.2 has it; Kbuild detects it in the header).
+ */
+static inline void vclock_zap_range(struct vm_area_struct *vma,
+				    unsigned long addr, unsigned long size)
+{
+#ifdef VCLOCK_HAVE_ZAP_SPECIAL
+	zap_special_vma_range(vma, addr, size);
+#else
+	zap_vma_ptes(vma, addr, size);
+#endif
 }
 
 #endif /* _VCLOCK_COMPAT_H */

@@ -15,6 +15,7 @@
 #include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 
 /* The HPET spec caps the period at 100 ns (0x05F5E100 fs). */
 #define HPET_MAX_PERIOD_FS	100000000u
@@ -78,6 +79,19 @@ int vclock_hpet_init(unsigned long address_param)
 	h->address = address_param ? address_param : vclock_hpet_from_acpi();
 	if (!h->address) {
 		pr_warn("no HPET: no ACPI HPET table (boot with hpet on, or load with hpet_address=): HPET mode unavailable\n");
+		return 0;
+	}
+	/* ioremap() of RAM is a kernel WARNING, and no HPET is ever RAM. */
+	if (region_intersects(h->address, PAGE_SIZE, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		if (address_param) {
+			pr_err("hpet_address=%pa is system RAM, not an HPET: not loading\n",
+			       &h->address);
+			h->address = 0;
+			return -EINVAL;
+		}
+		pr_warn("the ACPI HPET table's address %pa is system RAM: HPET mode unavailable\n",
+			&h->address);
 		return 0;
 	}
 	if (!PAGE_ALIGNED(h->address)) {

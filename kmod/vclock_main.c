@@ -16,8 +16,22 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
+/*
+ * Set at load only; reads back the address in use (the ACPI table's unless
+ * given), root only: /proc/iomem hides physical addresses from other users.
+ */
 static unsigned long hpet_address;
-module_param(hpet_address, ulong, 0444);
+
+static int vclock_hpet_address_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%#llx\n", (u64)vclock_hpet.address);
+}
+
+static const struct kernel_param_ops vclock_hpet_address_ops = {
+	.set = param_set_ulong,
+	.get = vclock_hpet_address_get,
+};
+module_param_cb(hpet_address, &vclock_hpet_address_ops, &hpet_address, 0400);
 MODULE_PARM_DESC(hpet_address, "physical address of the HPET (default: from the ACPI HPET table)");
 
 atomic_long_t vclock_open_files;
@@ -54,7 +68,9 @@ static long vclock_ioctl_info(struct file *file, struct vclock_info __user *uinf
 		.modes = vclock_tk_modes(),
 		.clock_mode = vclock_tk_mode(),
 		.file_strategy = vclock_file_strategy(file),
-		.hpet_address = vclock_hpet.usable ? vclock_hpet.address : 0,
+		.hpet_address = !vclock_hpet.usable ? 0 :
+				vclock_show_phys(file) ? vclock_hpet.address :
+				VCLOCK_ADDR_HIDDEN,
 		.hpet_period_fs = vclock_hpet.period_fs,
 		.update_interval_us = READ_ONCE(vclock_update_us),
 	};
@@ -86,7 +102,7 @@ static long vclock_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case VCLOCK_IOC_SET_STRATEGY:
 		return vclock_ioctl_set_strategy(file, uarg);
 	case VCLOCK_IOC_QUERY:
-		return vclock_query(uarg);
+		return vclock_query(file, uarg);
 	}
 	return -ENOTTY;
 }

@@ -178,9 +178,19 @@ static int vclock_remap_all(struct vm_area_struct *vma)
 		err = remap_pfn_range(vma, vma->vm_start + page * PAGE_SIZE,
 				      pfn, PAGE_SIZE, prot);
 		if (err)
-			return err;	/* mmap_region() zaps what was done */
+			goto err_zap;
 	}
 	return 0;
+
+err_zap:
+	/*
+	 * mmap_region() would zap the pages already mapped, but only after
+	 * our caller has dropped the view: its page could be freed while a
+	 * PTE (readable by the other threads) still maps it. Zap them now.
+	 */
+	if (page)
+		vclock_zap_range(vma, vma->vm_start, page * PAGE_SIZE);
+	return err;
 }
 
 int vclock_mmap(struct file *file, struct vm_area_struct *vma)

@@ -11,6 +11,7 @@
 #include "vclock.h"
 
 #include <linux/capability.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/sched/mm.h>
@@ -50,9 +51,9 @@ static unsigned int vclock_pat_index(u64 pte)
 }
 
 static void vclock_describe(struct vm_area_struct *vma, unsigned long addr,
-			    struct vclock_pte_info *e)
+			    bool show_pfn, struct vclock_pte_info *e)
 {
-	u64 pte;
+	u64 pte, pfn;
 
 	memset(e, 0, sizeof(*e));
 	e->addr = addr;
@@ -63,13 +64,28 @@ static void vclock_describe(struct vm_area_struct *vma, unsigned long addr,
 	e->strategy = VCLOCK_PGOFF_STRATEGY(vma->vm_pgoff);
 	e->lab = VCLOCK_PGOFF_LAB(vma->vm_pgoff);
 	e->requested = vclock_requested_cache(e->lab, e->page);
-	if (!vclock_follow_pte(vma, addr, &pte) || !(pte & _PAGE_PRESENT))
+	if (!show_pfn)
+		e->flags |= VCLOCK_PTE_HIDDEN;
+	/* pte_present(): a PROT_NONE PTE still maps the page. */
+	if (!vclock_follow_pte(vma, addr, &pte, &pfn) ||
+	    !(pte & (_PAGE_PRESENT | _PAGE_PROTNONE)))
 		return;
 	e->present = 1;
-	e->pte = pte;
-	e->pfn = (pte & PTE_PFN_MASK) >> PAGE_SHIFT;
+	if (!(pte & _PAGE_PRESENT))
+		e->flags |= VCLOCK_PTE_PROTNONE;
+	e->pte = show_pfn ? pte : pte & ~PTE_PFN_MASK;
+	e->pfn = show_pfn ? pfn : 0;
 	e->pat_index = vclock_pat_index(pte);
 	e->effective = vclock_pat_type(e->pat_index);
+}
+
+/*
+ * Physical addresses only for CAP_SYS_ADMIN, as /proc/PID/pagemap (which
+ * checks the opener) and /proc/iomem: here the caller and the opener.
+ */
+bool vclock_show_phys(struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) && capable(CAP_SYS_ADMIN);
 }
 
 /* The caller, or with CAP_SYS_ADMIN any process of its pid namespace. */
@@ -91,8 +107,9 @@ static struct task_struct *vclock_query_task(pid_t pid)
 	return task ? task : ERR_PTR(-ESRCH);
 }
 
-long vclock_query(struct vclock_query __user *uq)
+long vclock_query(struct file *file, struct vclock_query __user *uq)
 {
+	bool show_pfn = vclock_show_phys(file);
 	struct vclock_pte_info *entries;
 	struct vm_area_struct *vma;
 	struct vclock_query q;
@@ -134,7 +151,8 @@ long vclock_query(struct vclock_query __user *uq)
 			q.nr_vmas++;
 			for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE, n++)
 				if (n < max)
-					vclock_describe(vma, addr, &entries[n]);
+					vclock_describe(vma, addr, show_pfn,
+							&entries[n]);
 		}
 	}
 	mmap_read_unlock(mm);

@@ -13,14 +13,20 @@
  * The view is chosen once, at mmap, from the calling task's namespace (as the
  * kernel binds [vvar] to the mm): the VMA holds a reference in
  * vm_private_data, so refaults give the same page, and a view lives as long as
- * some VMA uses it. Namespaces with equal offsets share a view; a namespace
- * without offsets uses the timekeeper's page. A task that changes namespace
+ * some VMA uses it. Namespaces with equal offsets share a view (so there is
+ * at most one view per time namespace); a namespace without offsets uses the
+ * timekeeper's page. Like the kernel's own per-namespace vvar pages, a view
+ * is charged to the memory cgroup of the task that creates it
+ * (__GFP_ACCOUNT) and there is no global cap, which would only let one user
+ * lock everyone else out: the number of time namespaces is limited per user
+ * (user.max_time_namespaces), the memory per cgroup. A task that changes namespace
  * later (setns, or a child forked after unshare(CLONE_NEWTIME)) keeps what
  * its mapping was made with and must map the device again.
  */
 #include "vclock.h"
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
@@ -30,9 +36,8 @@
 #include <linux/spinlock.h>
 #include <linux/time_namespace.h>
 
-#define VCLOCK_MAX_VIEWS	64
-
 struct vclock_view {
+	struct list_head node;		/* in views, under views_lock */
 	struct kref ref;
 	struct page *page;
 	struct vclock_data *vd;
@@ -41,15 +46,15 @@ struct vclock_view {
 };
 
 /*
- * views[] is what the timekeeper rewrites: changed under views_lock (taken
- * inside the timekeeper's lock by the writer). views_mutex serialises the
- * lookups, creations and the last put.
+ * views is what the timekeeper rewrites: changed under views_lock (taken
+ * inside the timekeeper's lock by the writer) and views_mutex, which also
+ * serialises the lookups, creations and the last put.
  */
-static struct vclock_view *views[VCLOCK_MAX_VIEWS];
+static LIST_HEAD(views);
 static unsigned int nr_views;
 static DEFINE_RAW_SPINLOCK(views_lock);
 static DEFINE_MUTEX(views_mutex);
-static u64 views_created, views_refused;
+static u64 views_created;
 
 /* ---- the writer's side (vclock_tk.c, under its lock) ---------------------- */
 
@@ -59,13 +64,13 @@ static u64 views_created, views_refused;
  */
 void vclock_views_begin(u32 seq)
 {
-	unsigned int i;
+	struct vclock_view *v;
 
 	if (!READ_ONCE(nr_views))
 		return;
 	raw_spin_lock(&views_lock);
-	for (i = 0; i < nr_views; i++)
-		WRITE_ONCE(views[i]->vd->seq, seq);
+	list_for_each_entry(v, &views, node)
+		WRITE_ONCE(v->vd->seq, seq);
 	raw_spin_unlock(&views_lock);
 }
 
@@ -100,16 +105,16 @@ static void vclock_view_fill(struct vclock_view *v, const struct vclock_data *sr
 /* Rewrite every view from @src (seq odd); the caller then makes seq even. */
 void vclock_views_end(const struct vclock_data *src)
 {
-	unsigned int i;
+	struct vclock_view *v;
 
 	if (!READ_ONCE(nr_views))
 		return;
 	raw_spin_lock(&views_lock);
-	for (i = 0; i < nr_views; i++)
-		vclock_view_fill(views[i], src);
+	list_for_each_entry(v, &views, node)
+		vclock_view_fill(v, src);
 	smp_wmb();
-	for (i = 0; i < nr_views; i++)
-		WRITE_ONCE(views[i]->vd->seq, src->seq + 1);
+	list_for_each_entry(v, &views, node)
+		WRITE_ONCE(v->vd->seq, src->seq + 1);
 	raw_spin_unlock(&views_lock);
 }
 
@@ -131,16 +136,11 @@ static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
 	struct vclock_view *v;
 	unsigned long flags;
 
-	if (nr_views == VCLOCK_MAX_VIEWS) {
-		views_refused++;
-		pr_warn_ratelimited("%d time namespaces with different offsets have mappings already: refusing one more (unmap some)\n",
-				    VCLOCK_MAX_VIEWS);
-		return ERR_PTR(-ENOSPC);
-	}
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	/* Charged to the caller's memory cgroup, as the kernel's timens vvar. */
+	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
 	if (!v)
 		return ERR_PTR(-ENOMEM);
-	v->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	v->page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!v->page) {
 		kfree(v);
 		return ERR_PTR(-ENOMEM);
@@ -152,7 +152,7 @@ static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
 	v->boot = *boot;
 
 	raw_spin_lock_irqsave(&views_lock, flags);
-	views[nr_views] = v;
+	list_add_tail(&v->node, &views);
 	WRITE_ONCE(nr_views, nr_views + 1);
 	raw_spin_unlock_irqrestore(&views_lock, flags);
 	views_created++;
@@ -167,24 +167,22 @@ static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
 struct vclock_view *vclock_view_get(void)
 {
 	struct timespec64 mono, boot;
-	struct vclock_view *v = NULL;
-	unsigned int i;
+	struct vclock_view *v;
 
 	vclock_current_offsets(&mono, &boot);
 	if (!timespec64_to_ns(&mono) && !timespec64_to_ns(&boot))
 		return NULL;
 
 	mutex_lock(&views_mutex);
-	for (i = 0; i < nr_views; i++) {
-		if (timespec64_equal(&views[i]->mono, &mono) &&
-		    timespec64_equal(&views[i]->boot, &boot)) {
-			v = views[i];
+	list_for_each_entry(v, &views, node) {
+		if (timespec64_equal(&v->mono, &mono) &&
+		    timespec64_equal(&v->boot, &boot)) {
 			kref_get(&v->ref);
-			break;
+			goto out;
 		}
 	}
-	if (!v)
-		v = vclock_view_create(&mono, &boot);
+	v = vclock_view_create(&mono, &boot);
+out:
 	mutex_unlock(&views_mutex);
 	return v;
 }
@@ -200,17 +198,10 @@ static void vclock_view_release(struct kref *ref)
 {
 	struct vclock_view *v = container_of(ref, struct vclock_view, ref);
 	unsigned long flags;
-	unsigned int i;
 
 	raw_spin_lock_irqsave(&views_lock, flags);
-	for (i = 0; i < nr_views; i++) {
-		if (views[i] == v) {
-			views[i] = views[nr_views - 1];
-			views[nr_views - 1] = NULL;
-			WRITE_ONCE(nr_views, nr_views - 1);
-			break;
-		}
-	}
+	list_del(&v->node);
+	WRITE_ONCE(nr_views, nr_views - 1);
 	raw_spin_unlock_irqrestore(&views_lock, flags);
 	/* No PTE maps it any more: its last VMA is being torn down. */
 	__free_page(v->page);
@@ -230,15 +221,14 @@ struct page *vclock_view_page(struct vclock_view *v)
 
 void vclock_views_status(struct seq_file *m)
 {
-	unsigned int i;
+	struct vclock_view *v;
+	unsigned int i = 0;
 
 	mutex_lock(&views_mutex);
-	seq_printf(m, "timens_views: %u (created %llu, refused %llu, max %d)\n",
-		   nr_views, views_created, views_refused, VCLOCK_MAX_VIEWS);
-	for (i = 0; i < nr_views; i++)
+	seq_printf(m, "timens_views: %u (created %llu)\n", nr_views, views_created);
+	list_for_each_entry(v, &views, node)
 		seq_printf(m, "  view %u: monotonic %+lld.%09ld boottime %+lld.%09ld users %u\n",
-			   i, (s64)views[i]->mono.tv_sec, views[i]->mono.tv_nsec,
-			   (s64)views[i]->boot.tv_sec, views[i]->boot.tv_nsec,
-			   kref_read(&views[i]->ref));
+			   i++, (s64)v->mono.tv_sec, v->mono.tv_nsec,
+			   (s64)v->boot.tv_sec, v->boot.tv_nsec, kref_read(&v->ref));
 	mutex_unlock(&views_mutex);
 }

@@ -33,7 +33,6 @@
 #include "vclock.h"
 
 #include <linux/clocksource.h>
-#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/moduleparam.h>
 #include <linux/pvclock_gtod.h>
@@ -51,6 +50,13 @@
 #define VCLOCK_MAX_DELTA_MS	600000
 /* Inexact anchors: measure the rate over at least this long. */
 #define VCLOCK_RATE_WINDOW_NS	NSEC_PER_SEC
+/*
+ * An anchor bracketed wider than this (a vCPU descheduled or a read stalled
+ * between the two counter reads) is refused: as the base of the rate it
+ * would set it off for a whole window (a 35 ms error over 1 s is 3.5 %), as
+ * a step it would put the line ahead of the kernel. The next update retries.
+ */
+#define VCLOCK_MAX_SLACK_NS	(50 * NSEC_PER_USEC)
 /* Never wait longer than this for the kernel to catch up (switch to NONE). */
 #define VCLOCK_CATCHUP_MAX_NS	(100 * NSEC_PER_USEC)
 
@@ -92,11 +98,20 @@ static struct {
 	u64 cycle_last;
 	struct vclock_line mono, raw;
 	struct vclock_anchor base;	/* where the rate is measured from */
+	/* The kernel's offsets as its last timekeeping update left them. */
+	s64 offs_real, offs_boot, offs_tai;
+	bool offs_known;
 
 	/* statistics, for the status file */
-	u64 updates, inexact, steps, steered, failed_anchors;
+	u64 updates, inexact, steps, steered, failed_anchors, rebases, busy_skips;
+	bool catching_up;	/* seq odd, lock free: see vclock_wait_catch_up() */
 	u64 max_ahead_ns, last_ahead_ns, catchup_waits;
-	u64 last_update_mono;
+	u64 last_update_mono, last_update_raw;
+	u64 discontinuities;
+
+	/* The published lines' values at syscore suspend (readers are frozen). */
+	bool suspended;
+	u64 susp_mono, susp_raw;
 } tk = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(tk.lock),
 	.req_mode = VCLOCK_MODE_AUTO,
@@ -206,6 +221,15 @@ static bool vclock_anchor_once(int mode, u64 mask, struct vclock_anchor *a)
 	return true;
 }
 
+/* About how many ns @cycles of @mode's counter are (for a bound only). */
+static u64 vclock_cycles_ns(int mode, u64 cycles)
+{
+	cycles = min_t(u64, cycles, U32_MAX);
+	if (mode == VCLOCK_MODE_HPET)
+		return div_u64(cycles * vclock_hpet.period_fs, 1000000);
+	return tsc_khz ? div_u64(cycles * 1000000, tsc_khz) : U64_MAX;
+}
+
 /* Exact, or the tightest of a few brackets: its slack becomes a step. */
 static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
 {
@@ -221,6 +245,8 @@ static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
 		if (!a->slack)
 			break;
 	}
+	if (a->valid && a->slack && vclock_cycles_ns(mode, a->slack) > VCLOCK_MAX_SLACK_NS)
+		a->valid = false;
 	return a->valid;
 }
 
@@ -319,6 +345,14 @@ static void vclock_set_base(struct vclock_data *vd, int clock, u64 ns, u64 frac)
 	vd->base[clock].snsec = ((u64)rem << tk.shift) + frac;
 }
 
+/* REALTIME, BOOTTIME and TAI: MONOTONIC's line plus the kernel's offsets. */
+static void vclock_publish_offsets(struct vclock_data *vd)
+{
+	vclock_set_base(vd, CLOCK_REALTIME, tk.mono.ns + tk.offs_real, tk.mono.frac);
+	vclock_set_base(vd, CLOCK_BOOTTIME, tk.mono.ns + tk.offs_boot, tk.mono.frac);
+	vclock_set_base(vd, CLOCK_TAI, tk.mono.ns + tk.offs_tai, tk.mono.frac);
+}
+
 static void vclock_publish_lines(struct vclock_data *vd, const struct vclock_anchor *a)
 {
 	vd->clock_mode = tk.mode;
@@ -328,10 +362,18 @@ static void vclock_publish_lines(struct vclock_data *vd, const struct vclock_anc
 	vd->shift = tk.shift;
 	vd->raw_mult = tk.raw.mult;
 	vd->raw_shift = tk.shift;
+	/*
+	 * The notifier's offsets are never older than the anchor's: it runs
+	 * (and rebases) at every change, so a step between our anchor and now
+	 * is already in them.
+	 */
+	if (!tk.offs_known) {
+		tk.offs_real = a->offs_real;
+		tk.offs_boot = a->offs_boot;
+		tk.offs_tai = a->offs_tai;
+	}
 	vclock_set_base(vd, CLOCK_MONOTONIC, tk.mono.ns, tk.mono.frac);
-	vclock_set_base(vd, CLOCK_REALTIME, tk.mono.ns + a->offs_real, tk.mono.frac);
-	vclock_set_base(vd, CLOCK_BOOTTIME, tk.mono.ns + a->offs_boot, tk.mono.frac);
-	vclock_set_base(vd, CLOCK_TAI, tk.mono.ns + a->offs_tai, tk.mono.frac);
+	vclock_publish_offsets(vd);
 	vclock_set_base(vd, CLOCK_MONOTONIC_RAW, tk.raw.ns, tk.raw.frac);
 }
 
@@ -339,19 +381,65 @@ static void vclock_publish_lines(struct vclock_data *vd, const struct vclock_anc
  * Going to NONE: readers will call the kernel from now on, so first let the
  * kernel's clocks pass what we published (we may be a little ahead).
  */
-static void vclock_catch_up(u64 mono, u64 raw)
+static bool vclock_catch_up(u64 mono, u64 raw)
 {
-	u64 now = ktime_get_mono_fast_ns(), wait = 0;
+	u64 start = ktime_get_mono_fast_ns(), now = start;
+	bool waited = false;
 
-	if (mono > now)
-		wait = mono - now;
-	now = ktime_get_raw_fast_ns();
-	if (raw > now)
-		wait = max(wait, raw - now);
-	if (wait) {
-		tk.catchup_waits++;
-		ndelay(min_t(u64, wait, VCLOCK_CATCHUP_MAX_NS));
+	while ((now < mono || ktime_get_raw_fast_ns() < raw) &&
+	       now - start < VCLOCK_CATCHUP_MAX_NS) {
+		cpu_relax();
+		now = ktime_get_mono_fast_ns();
+		waited = true;
 	}
+	return waited;
+}
+
+/*
+ * While a writer waits for the kernel to catch up, seq stays odd but
+ * tk.lock is free. Other writers must not touch the page then: in a task
+ * they wait (bounded by the catch-up); in interrupt context (the hrtimer,
+ * perhaps on the waiting CPU) and in the gtod notifier (inside the kernel's
+ * timekeeping locks) they skip. Called and returns with tk.lock held;
+ * false: skip this write.
+ */
+static bool vclock_wait_catch_up(unsigned long *flags, bool may_wait)
+{
+	while (tk.catching_up) {
+		if (!may_wait || !in_task()) {
+			tk.busy_skips++;
+			return false;
+		}
+		raw_spin_unlock_irqrestore(&tk.lock, *flags);
+		cpu_relax();
+		raw_spin_lock_irqsave(&tk.lock, *flags);
+	}
+	return true;
+}
+
+/*
+ * Has the counter lost track of time since the last update? The HPET is
+ * reset on resume, the TSC counts a sleep MONOTONIC excludes (or is reset by
+ * real S3), an update later than the mask allows wraps the HPET (~43 s at
+ * 100 MHz), delta * mult overflows past VCLOCK_MAX_DELTA_MS. Then what our
+ * line says has elapsed since its base disagrees with what the kernel says
+ * elapsed since the last anchor, beyond a margin for our steering and for
+ * an update that ran late.
+ */
+static bool vclock_counter_lost(u64 floor, u64 mono)
+{
+	u64 line = floor - tk.mono.ns, kernel = mono - tk.last_update_mono;
+	/*
+	 * Far beyond any steering: a line merely ahead of the kernel must keep
+	 * its floor (never backwards); this is for counters that jumped.
+	 */
+	u64 margin = NSEC_PER_SEC + kernel / 8;
+
+	if (mono < tk.last_update_mono)
+		return false;	/* an anchor older than the last update's */
+	if (floor < tk.mono.ns)
+		return true;	/* delta * mult overflowed */
+	return line > kernel + margin || line + margin < kernel;
 }
 
 /* One update; called from the hrtimer and from process context. */
@@ -364,6 +452,7 @@ static void vclock_tk_update(void)
 	u32 rate_m, rate_r;
 	int mode = vclock_pick_mode();
 	u64 mask = vclock_mode_mask(mode);
+	bool catch_up = false, waited;
 	unsigned long flags;
 
 	if (mode != VCLOCK_MODE_NONE && !vclock_anchor(mode, mask, &a)) {
@@ -372,6 +461,10 @@ static void vclock_tk_update(void)
 	}
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
+	if (!vclock_wait_catch_up(&flags, true)) {
+		raw_spin_unlock_irqrestore(&tk.lock, flags);
+		return;
+	}
 	vclock_write_begin(vd);
 
 	/*
@@ -387,11 +480,26 @@ static void vclock_tk_update(void)
 		dc = (c_old - tk.cycle_last) & tk.mask;
 		floor_m = vclock_line_at(&tk.mono, dc, &fm);
 		floor_r = vclock_line_at(&tk.raw, dc, &fr);
+		if (mode != VCLOCK_MODE_NONE &&
+		    (tk.suspended || vclock_counter_lost(floor_m, a.mono))) {
+			/*
+			 * The counter lost track: the floor is where the
+			 * lines stood at suspend (no reader ran since), or
+			 * else where the kernel says they are by now.
+			 */
+			floor_m = tk.suspended ? tk.susp_mono : tk.mono.ns +
+				  (a.mono - min(a.mono, tk.last_update_mono));
+			floor_r = tk.suspended ? tk.susp_raw : tk.raw.ns +
+				  (a.raw - min(a.raw, tk.last_update_raw));
+			fm = fr = 0;
+			tk.base.valid = false;
+			tk.discontinuities++;
+		}
 	}
+	tk.suspended = false;
 
 	if (mode == VCLOCK_MODE_NONE) {
-		if (tk.mode != VCLOCK_MODE_NONE)
-			vclock_catch_up(floor_m, floor_r);
+		catch_up = tk.mode != VCLOCK_MODE_NONE;
 		tk.mode = VCLOCK_MODE_NONE;
 		tk.base.valid = false;
 		vd->clock_mode = VCLOCK_MODE_NONE;
@@ -446,10 +554,29 @@ static void vclock_tk_update(void)
 		tk.base = a;
 	vclock_publish_lines(vd, &a);
 	tk.last_update_mono = a.mono;
+	tk.last_update_raw = a.raw;
 out:
 	vd->tz_minuteswest = sys_tz.tz_minuteswest;
 	vd->tz_dsttime = sys_tz.tz_dsttime;
 	tk.updates++;
+	if (catch_up) {
+		/*
+		 * Readers will call the kernel from now on: let its clocks
+		 * pass what we published first, with seq odd so that readers
+		 * wait. Not under tk.lock: the kernel's timekeeping update
+		 * calls our notifier inside its tk_core seqcount write, and a
+		 * notifier spinning on tk.lock would stall every ktime_get().
+		 * Not preemptible either: readers spin meanwhile.
+		 */
+		tk.catching_up = true;
+		preempt_disable();
+		raw_spin_unlock_irqrestore(&tk.lock, flags);
+		waited = vclock_catch_up(floor_m, floor_r);
+		raw_spin_lock_irqsave(&tk.lock, flags);
+		preempt_enable();
+		tk.catching_up = false;
+		tk.catchup_waits += waited;
+	}
 	vclock_write_end(vd);
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
@@ -460,15 +587,14 @@ void vclock_tk_refresh(void)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
-	vclock_write_begin(tk.vd);
-	vclock_write_end(tk.vd);
+	if (vclock_wait_catch_up(&flags, true)) {
+		vclock_write_begin(tk.vd);
+		vclock_write_end(tk.vd);
+	}
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
 
-static ktime_t vclock_interval(void)
-{
-	return ns_to_ktime((u64)READ_ONCE(vclock_update_us) * NSEC_PER_USEC);
-}
+static ktime_t vclock_interval(void);
 
 static enum hrtimer_restart vclock_tk_tick(struct hrtimer *timer)
 {
@@ -498,7 +624,11 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	struct timekeeper *ktk = priv;
 	struct vclock_data *vd = tk.vd;
 	struct timespec64 real, mono;
+	s64 offs_real = ktime_to_ns(ktk->offs_real);
+	s64 offs_boot = ktime_to_ns(ktk->offs_boot);
+	s64 offs_tai = ktime_to_ns(ktk->offs_tai);
 	unsigned long flags;
+	bool rebase;
 
 	real.tv_sec = ktk->xtime_sec;
 	real.tv_nsec = ktk->tkr_mono.xtime_nsec >> ktk->tkr_mono.shift;
@@ -510,7 +640,27 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	WRITE_ONCE(tk.kshift, ktk->tkr_mono.shift);
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
+	rebase = tk.offs_known && (offs_real != tk.offs_real || offs_boot != tk.offs_boot ||
+				   offs_tai != tk.offs_tai);
+	tk.offs_real = offs_real;
+	tk.offs_boot = offs_boot;
+	tk.offs_tai = offs_tai;
+	tk.offs_known = true;
+	if (!vclock_wait_catch_up(&flags, false)) {
+		/* Going to NONE: the coarse clocks follow at the next tick. */
+		raw_spin_unlock_irqrestore(&tk.lock, flags);
+		return NOTIFY_OK;
+	}
 	vclock_write_begin(vd);
+	/*
+	 * A clock step (settimeofday, leap second, ADJ_TAI, resume) moves
+	 * REALTIME, BOOTTIME or TAI now, with the coarse clocks, not at our
+	 * next update: else REALTIME < REALTIME_COARSE until then.
+	 */
+	if (rebase && tk.mode != VCLOCK_MODE_NONE) {
+		vclock_publish_offsets(vd);
+		tk.rebases++;
+	}
 	vd->base[CLOCK_REALTIME_COARSE].sec = real.tv_sec;
 	vd->base[CLOCK_REALTIME_COARSE].snsec = real.tv_nsec;
 	vd->base[CLOCK_MONOTONIC_COARSE].sec = mono.tv_sec;
@@ -526,16 +676,26 @@ static struct notifier_block vclock_gtod_nb = {
 
 /* ---- parameters ----------------------------------------------------------- */
 
+/*
+ * Setters run with the module's parameter lock held: from parse_args() at
+ * load, before vclock_tk_init() has probed anything, and from sysfs at any
+ * time until free_module() removes the files, i.e. also during and after
+ * ->exit. vclock_tk_init() and vclock_tk_exit() flip tk.running under the
+ * same lock, so a setter either finds the timekeeper fully running or not at
+ * all; when it is not running a setter only records the value (init checks
+ * it), never touching the timer, the HPET or the data page.
+ */
 static int vclock_mode_set(const char *val, const struct kernel_param *kp)
 {
-	char buf[8];
+	char buf[16], *name;
 	int mode;
 
-	strscpy(buf, val, sizeof(buf));
-	strim(buf);
-	if (!strcmp(buf, "auto"))
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	name = strim(buf);
+	if (!strcmp(name, "auto"))
 		mode = VCLOCK_MODE_AUTO;
-	else if ((mode = match_string(mode_names, ARRAY_SIZE(mode_names), buf)) < 0)
+	else if ((mode = match_string(mode_names, ARRAY_SIZE(mode_names), name)) < 0)
 		return -EINVAL;
 	return vclock_tk_request_mode(mode);
 }
@@ -552,6 +712,11 @@ static const struct kernel_param_ops vclock_mode_ops = {
 module_param_cb(clock_mode, &vclock_mode_ops, NULL, 0644);
 MODULE_PARM_DESC(clock_mode, "counter readers use: auto (default), hpet, tsc or none (syscall); reads back the mode in use");
 
+static ktime_t vclock_interval(void)
+{
+	return ns_to_ktime((u64)READ_ONCE(vclock_update_us) * NSEC_PER_USEC);
+}
+
 static int vclock_update_us_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned int us;
@@ -562,6 +727,16 @@ static int vclock_update_us_set(const char *val, const struct kernel_param *kp)
 	if (us < VCLOCK_UPDATE_US_MIN || us > VCLOCK_UPDATE_US_MAX)
 		return -ERANGE;
 	WRITE_ONCE(vclock_update_us, us);
+	/*
+	 * A shorter interval applies at once: re-arm if the armed expiry is
+	 * later than the new interval (a longer one applies from the next
+	 * expiry; re-arming always would let a writer starve the updates).
+	 * Cancel first: the callback forwards the timer itself.
+	 */
+	if (tk.running && hrtimer_get_remaining(&tk.timer) > vclock_interval()) {
+		hrtimer_cancel(&tk.timer);
+		hrtimer_start(&tk.timer, vclock_interval(), HRTIMER_MODE_REL_HARD);
+	}
 	return 0;
 }
 
@@ -572,16 +747,26 @@ static const struct kernel_param_ops vclock_update_us_ops = {
 module_param_cb(update_us, &vclock_update_us_ops, &vclock_update_us, 0644);
 MODULE_PARM_DESC(update_us, "timekeeper update interval in microseconds (100..1000000, default 4000)");
 
+static bool vclock_mode_available(int mode)
+{
+	return mode == VCLOCK_MODE_AUTO || (vclock_tk_modes() & BIT(mode));
+}
+
+/* With the parameter lock held (the clock_mode setter). */
 int vclock_tk_request_mode(int mode)
 {
-	if (mode != VCLOCK_MODE_AUTO && !(vclock_tk_modes() & BIT(mode))) {
+	if (!tk.running) {
+		/* At load, before the counters are probed: init checks it. */
+		WRITE_ONCE(tk.req_mode, mode);
+		return 0;
+	}
+	if (!vclock_mode_available(mode)) {
 		pr_info("clock_mode %s is not available here (available mask %#x)\n",
 			mode_names[mode], vclock_tk_modes());
 		return -EINVAL;
 	}
 	WRITE_ONCE(tk.req_mode, mode);
-	if (READ_ONCE(tk.running))
-		vclock_tk_update();	/* readers follow at once */
+	vclock_tk_update();	/* readers follow at once */
 	return 0;
 }
 
@@ -613,11 +798,47 @@ void vclock_tk_status(struct seq_file *m)
 		   tk.mono.mult, tk.raw.mult, tk.nominal_mult, tk.shift);
 	seq_printf(m, "updates: %llu\nlast_update_mono_ns: %llu\n",
 		   tk.updates, tk.last_update_mono);
-	seq_printf(m, "inexact_anchors: %llu\nfailed_anchors: %llu\n",
-		   tk.inexact, tk.failed_anchors);
+	seq_printf(m, "inexact_anchors: %llu\nfailed_anchors: %llu\noffset_rebases: %llu\n",
+		   tk.inexact, tk.failed_anchors, tk.rebases);
+	seq_printf(m, "counter_discontinuities: %llu\nskipped_during_catchup: %llu\n",
+		   tk.discontinuities, tk.busy_skips);
 	seq_printf(m, "steps_forward: %llu\nsteered: %llu\nlast_ahead_ns: %llu\nmax_ahead_ns: %llu\ncatchup_waits: %llu\n",
 		   tk.steps, tk.steered, tk.last_ahead_ns, tk.max_ahead_ns, tk.catchup_waits);
 }
+
+/* ---- suspend and resume -------------------------------------------------- */
+
+/*
+ * Syscore suspend runs after every task is frozen, before the kernel's
+ * timekeeping suspends (ours registered later); resume after the kernel's
+ * timekeeping resumed, before any task runs. So the lines' values at
+ * suspend bound everything readers saw, and the first update after resume
+ * continues from there, whatever the counter did meanwhile.
+ */
+static int vclock_tk_suspend(void)
+{
+	u64 dc, frac;
+
+	raw_spin_lock(&tk.lock);
+	if (tk.mode != VCLOCK_MODE_NONE) {
+		dc = (vclock_read(tk.mode) - tk.cycle_last) & tk.mask;
+		tk.susp_mono = vclock_line_at(&tk.mono, dc, &frac);
+		tk.susp_raw = vclock_line_at(&tk.raw, dc, &frac);
+		tk.suspended = true;
+	}
+	raw_spin_unlock(&tk.lock);
+	return 0;
+}
+
+static void vclock_tk_resume(void)
+{
+	vclock_tk_update();
+}
+
+static struct vclock_syscore vclock_syscore = {
+	.suspend = vclock_tk_suspend,
+	.resume = vclock_tk_resume,
+};
 
 /* ---- init / exit -------------------------------------------------------- */
 
@@ -633,23 +854,39 @@ int vclock_tk_init(struct vclock_data *vd)
 	tk.vd = vd;
 	tk.mode = VCLOCK_MODE_NONE;
 
+	/* Registering calls it once: the kernel's clocksource is known below. */
 	err = pvclock_gtod_register_notifier(&vclock_gtod_nb);
 	if (err)
 		return err;
-	vclock_tk_update();
-	WRITE_ONCE(tk.running, true);
 
+	kernel_param_lock(THIS_MODULE);
+	if (!vclock_mode_available(tk.req_mode)) {
+		pr_err("clock_mode=%s is not available here (available mask %#x): not loading\n",
+		       mode_names[tk.req_mode], vclock_tk_modes());
+		kernel_param_unlock(THIS_MODULE);
+		pvclock_gtod_unregister_notifier(&vclock_gtod_nb);
+		return -EINVAL;
+	}
+	vclock_tk_update();
 	vclock_hrtimer_setup(&tk.timer, vclock_tk_tick, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&tk.timer, vclock_interval(), HRTIMER_MODE_REL_HARD);
+	WRITE_ONCE(tk.running, true);
+	kernel_param_unlock(THIS_MODULE);
+	vclock_syscore_register(&vclock_syscore);
+
 	pr_info("timekeeper: mode %s, update every %u us\n", mode_names[tk.mode],
 		vclock_update_us);
 	return 0;
 }
 
+/* From here on no setter touches the timer, the counters or the page. */
 void vclock_tk_exit(void)
 {
+	vclock_syscore_unregister(&vclock_syscore);
+	kernel_param_lock(THIS_MODULE);
 	WRITE_ONCE(tk.running, false);
+	kernel_param_unlock(THIS_MODULE);
 	hrtimer_cancel(&tk.timer);
 	pvclock_gtod_unregister_notifier(&vclock_gtod_nb);
 }

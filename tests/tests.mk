@@ -6,7 +6,7 @@
 
 SUITES_SH := $(wildcard tests/guest/[0-9]*.sh)
 GUEST_FILES += $(patsubst tests/guest/%.sh,$(G)/tests/suites/%,$(SUITES_SH))
-GUEST_FILES += $(G)/tests/tap.sh $(G)/bin/run-suites
+GUEST_FILES += $(G)/tests/tap.sh $(G)/bin/run-suites $(G)/bin/run-suites-offshare
 
 $(G)/tests/suites/%: tests/guest/%.sh
 	@install -D -m 755 $< $@
@@ -14,8 +14,10 @@ $(G)/tests/tap.sh: tests/tap.sh
 	@install -D -m 644 $< $@
 $(G)/bin/run-suites: tests/run-suites
 	@install -D -m 755 $< $@
+$(G)/bin/run-suites-offshare: tests/run-suites-offshare
+	@install -D -m 755 $< $@
 
-GUEST_TEST_DEPS := tests/tap.h tests/guest/vclock_test.h include/vclock_abi.h
+GUEST_TEST_DEPS := tests/tap.h tests/guest/vclock_test.h tests/guest/vclock_clocks.h include/vclock_abi.h
 
 # $(call guest_suite,NN-name,source stem in tests/guest,extra objects/flags)
 define guest_suite
@@ -46,3 +48,12 @@ $(eval $(call guest_suite,34-abuse-unprivileged,abuse_unprivileged,-I$(TOP)/vdso
 GUEST_FILES += $(G)/bin/vclock-demo
 $(G)/bin/vclock-demo: vm/demo-guest
 	@install -D -m 755 $< $@
+
+# Issue 13's regression suites, each named after the defect it guards.
+$(eval $(call guest_suite,25-kmod-param-race,kmod_param_race))
+$(eval $(call guest_suite,26-kmod-load-params,kmod_load_params))
+$(eval $(call guest_suite,35-abuse-pfn-leak,abuse_pfn_leak))
+$(eval $(call guest_suite,36-abuse-timens-views,abuse_timens_views))
+$(eval $(call guest_suite,27-kmod-clock-step,kmod_clock_step,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
+$(eval $(call guest_suite,28-kmod-resume,kmod_resume,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
+$(eval $(call guest_suite,20-kmod-cs-switch,kmod_cs_switch,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))

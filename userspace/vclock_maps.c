@@ -274,10 +274,23 @@ static void print_vma_line(const struct maps_entry *e)
 	printf("vma %s\n", line);
 }
 
+/*
+ * The pfn, or "hidden": without CAP_SYS_ADMIN the module zeroes it (the
+ * kernel's pagemap rule), and 0 would read as a real page frame.
+ */
+static const char *pfn_text(const struct vclock_pte_info *p, char *buf, size_t size)
+{
+	if (p->flags & VCLOCK_PTE_HIDDEN)
+		return "hidden";
+	snprintf(buf, size, "%#llx", (unsigned long long)p->pfn);
+	return buf;
+}
+
 static void print_pages_text(const struct target *t, const struct maps_entry *e)
 {
 	const struct vclock_pte_info *p;
 	unsigned int i, idx = 0;
+	char pfn[32];
 
 	printf("    %-5s %-14s %-5s %-8s %-10s %-10s %-10s %-4s %s\n", "page", "address",
 	       "kind", "present", "pfn", "requested", "effective", "pat", "pte");
@@ -286,11 +299,13 @@ static void print_pages_text(const struct target *t, const struct maps_entry *e)
 		if (p->vma_start != e->start)
 			continue;
 		if (p->present)
-			printf("    %-5u %-14llx %-5s %-8s %#-10llx %-10s %-10s %-4u %#llx\n", idx++,
-			       (unsigned long long)p->addr, vclock_page_name(p->page), "yes",
-			       (unsigned long long)p->pfn, vclock_cache_name(p->requested),
+			printf("    %-5u %-14llx %-5s %-8s %-10s %-10s %-10s %-4u %#llx%s\n", idx++,
+			       (unsigned long long)p->addr, vclock_page_name(p->page),
+			       p->flags & VCLOCK_PTE_PROTNONE ? "protnone" : "yes",
+			       pfn_text(p, pfn, sizeof(pfn)), vclock_cache_name(p->requested),
 			       vclock_cache_name(p->effective), p->pat_index,
-			       (unsigned long long)p->pte);
+			       (unsigned long long)p->pte,
+			       p->flags & VCLOCK_PTE_HIDDEN ? " (pfn bits hidden)" : "");
 		else
 			printf("    %-5u %-14llx %-5s %-8s %-10s %-10s %-10s %-4s %s\n", idx++,
 			       (unsigned long long)p->addr, vclock_page_name(p->page), "no", "-",
@@ -377,6 +392,7 @@ static void json_pages(const struct target *t, const struct maps_entry *e)
 {
 	const struct vclock_pte_info *p;
 	unsigned int i, idx = 0;
+	char pfn[32];
 
 	printf(",\"page_table\":[");
 	for (i = 0; i < t->nr_pages; i++) {
@@ -384,12 +400,15 @@ static void json_pages(const struct target *t, const struct maps_entry *e)
 		if (p->vma_start != e->start)
 			continue;
 		printf("%s\n   {\"index\":%u,\"addr\":\"%llx\",\"kind\":\"%s\",\"present\":%s,"
-		       "\"pfn\":\"%#llx\",\"pte\":\"%#llx\",\"requested\":\"%s\","
-		       "\"effective\":\"%s\",\"pat_index\":%u}", idx ? "," : "", idx,
-		       (unsigned long long)p->addr, vclock_page_name(p->page),
-		       p->present ? "true" : "false", (unsigned long long)p->pfn,
-		       (unsigned long long)p->pte, vclock_cache_name(p->requested),
-		       vclock_cache_name(p->effective), p->pat_index);
+		       "\"prot_none\":%s,\"pfn\":\"%s\",\"pte\":\"%#llx\",\"pfn_hidden\":%s,"
+		       "\"requested\":\"%s\",\"effective\":\"%s\",\"pat_index\":%u}",
+		       idx ? "," : "", idx, (unsigned long long)p->addr, vclock_page_name(p->page),
+		       p->present ? "true" : "false",
+		       p->flags & VCLOCK_PTE_PROTNONE ? "true" : "false",
+		       pfn_text(p, pfn, sizeof(pfn)), (unsigned long long)p->pte,
+		       p->flags & VCLOCK_PTE_HIDDEN ? "true" : "false",
+		       vclock_cache_name(p->requested), vclock_cache_name(p->effective),
+		       p->pat_index);
 		idx++;
 	}
 	printf("]");

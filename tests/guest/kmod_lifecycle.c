@@ -12,20 +12,8 @@
 
 #include "vclock_test.h"
 
-#define MODULE_PATH	"/opt/vclock/kmod/vclock.ko"
 /* A hole in the q35 guest's physical map: reads there never count. */
 #define BOGUS_HPET	"hpet_address=0x60000000"
-
-static int load(const char *params)
-{
-	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
 
 static int unload(void)
 {
@@ -129,7 +117,7 @@ static void check_no_hpet(void)
 	int fd, err;
 
 	system("dmesg -c >/dev/null");
-	err = load(BOGUS_HPET);
+	err = vt_load(BOGUS_HPET);
 	if (!tap_ok(err == 0, "loads with a bogus HPET address (" BOGUS_HPET ")"))
 		return;
 	tap_ok(dmesg_has("HPET mode unavailable"), "dmesg says why HPET mode is unavailable");
@@ -195,7 +183,7 @@ int main(void)
 	check_unload_refused();
 	if (!loaded()) {
 		check_no_hpet();
-		tap_ok(load("") == 0 && loaded(), "loads again with defaults");
+		tap_ok(vt_load("") == 0 && loaded(), "loads again with defaults");
 	}
 	check_params();
 	return tap_done();

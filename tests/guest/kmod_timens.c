@@ -5,8 +5,8 @@
  * its MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE and BOOTTIME agree with the
  * task's own clock_gettime, REALTIME and TAI do not move. Namespaces with
  * equal offsets share a view, a namespace without offsets gets the
- * timekeeper's page, views go away with their last mapping, at most
- * VIEWS_MAX exist (ENOSPC beyond), the view is the mmap caller's (a child
+ * timekeeper's page, views go away with their last mapping, there is no
+ * global cap (VIEWS_MANY at once), the view is the mmap caller's (a child
  * forked into another namespace keeps it until it maps again), and a view is
  * never torn while the writer runs at its fastest.
  */
@@ -17,7 +17,7 @@
 #include "vclock_child.h"
 #include "vclock_read.h"
 
-#define VIEWS_MAX	64	/* kmod/vclock_timens.c */
+#define VIEWS_MANY	80	/* views at once: no cap (it was 64) */
 #define READS		200
 #define FAR_NS		1000000ll	/* beyond this, a read is wrong, not late */
 
@@ -336,33 +336,26 @@ static void test_sharing(void)
 	tap_ok(views_live() == 0, "timens_views: 0 when all are gone (%ld)", views_live());
 }
 
-static void test_limit(void)
+/* No global cap (it let one user lock out everyone: 36-abuse-timens-views). */
+static void test_no_cap(void)
 {
-	static struct holder h[VIEWS_MAX + 1];
+	static struct holder h[VIEWS_MANY];
 	struct offs o = { 0, 0, 0, 0 };
-	struct holder again;
 	int i, mapped = 0;
 
-	for (i = 0; i <= VIEWS_MAX; i++) {
+	for (i = 0; i < VIEWS_MANY; i++) {
 		o.mono_s = 100 + i;
 		if (holder_start(&h[i], &o))
 			tap_bail("cannot start holder %d", i);
-		mapped += i < VIEWS_MAX && !h[i].err;
+		mapped += !h[i].err;
 	}
-	tap_ok(mapped == VIEWS_MAX, "%d namespaces with different offsets map at once (%d did)",
-	       VIEWS_MAX, mapped);
-	tap_ok(h[VIEWS_MAX].err == ENOSPC, "one more is refused with ENOSPC (%s)",
-	       strerror(h[VIEWS_MAX].err));
-	tap_ok(views_live() == VIEWS_MAX, "status: timens_views: %d (%ld)", VIEWS_MAX,
+	tap_ok(mapped == VIEWS_MANY, "%d namespaces with different offsets map at once, more than the old cap of 64 (%d did)",
+	       VIEWS_MANY, mapped);
+	tap_ok(views_live() == VIEWS_MANY, "status: timens_views: %d (%ld)", VIEWS_MANY,
 	       views_live());
-	for (i = 0; i <= VIEWS_MAX; i++)
+	for (i = 0; i < VIEWS_MANY; i++)
 		holder_stop(&h[i]);
 	tap_ok(views_live() == 0, "all views gone with their mappings (%ld)", views_live());
-	o.mono_s = 99;
-	if (holder_start(&again, &o))
-		tap_bail("cannot start a holder");
-	tap_ok(!again.err, "a new namespace maps again afterwards (%s)", strerror(again.err));
-	holder_stop(&again);
 }
 
 /* ---- the view belongs to the mmap caller's namespace ------------------------ */
@@ -490,7 +483,7 @@ int main(void)
 
 	test_strategies();
 	test_sharing();
-	test_limit();
+	test_no_cap();
 	test_inherit();
 	test_torn();
 	return tap_done();

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -319,20 +320,26 @@ static inline uint64_t vt_raw_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Read and write a module parameter; 0 or -errno. */
-static inline int vt_param_write(const char *name, const char *val)
+/* Write @val to a (sysfs, proc) file in one write; 0 or -errno. */
+static inline int vt_write_file(const char *path, const char *val)
 {
-	char path[128];
-	int fd, ret = 0;
+	int fd = open(path, O_WRONLY), ret = 0;
 
-	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
-	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, val, strlen(val)) < 0)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/* Read and write a module parameter; 0 or -errno. */
+static inline int vt_param_write(const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
+	return vt_write_file(path, val);
 }
 
 static inline int vt_param_read(const char *name, char *out, size_t size)
@@ -351,6 +358,80 @@ static inline int vt_param_read(const char *name, char *out, size_t size)
 		return -EIO;
 	out[strcspn(out, "\n")] = 0;
 	return 0;
+}
+
+/* ---- loading and unloading the module (suites that reload it) ---- */
+
+#define VT_MODULE_PATH	"/opt/vclock/kmod/vclock.ko"
+
+/* finit_module with @params; 0 or -errno. */
+static inline int vt_load(const char *params)
+{
+	int fd = open(VT_MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static inline int vt_loaded(void)
+{
+	return access("/sys/module/vclock", F_OK) == 0;
+}
+
+/* rmmod, retrying for up to 5 s while the last users go away; 0 or -errno. */
+static inline int vt_unload(void)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (!syscall(SYS_delete_module, "vclock", O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			break;
+		usleep(100000);
+	}
+	return -errno;
+}
+
+/* Load it as vm/run --load did (vm/init keeps the parameters in /vm/load). */
+static inline int vt_reload(void)
+{
+	char params[256] = "";
+	FILE *f = fopen("/vm/load", "r");
+
+	if (vt_loaded())
+		return 0;
+	if (f) {
+		if (!fgets(params, sizeof(params), f))
+			params[0] = 0;
+		params[strcspn(params, "\n")] = 0;
+		fclose(f);
+	}
+	return vt_load(params);
+}
+
+/* How many lines of the kernel log contain @needle. */
+static inline int vt_dmesg_count(const char *needle)
+{
+	char line[512];
+	int n = 0;
+	FILE *p = popen("dmesg", "r");
+
+	while (p && fgets(line, sizeof(line), p))
+		n += strstr(line, needle) != NULL;
+	if (p)
+		pclose(p);
+	return n;
+}
+
+/* Kernel log lines that vm/check-dmesg would fail the run for. */
+static inline int vt_kernel_faults(void)
+{
+	return vt_dmesg_count("Oops") + vt_dmesg_count("BUG:") +
+	       vt_dmesg_count("WARNING:") + vt_dmesg_count("Call Trace");
 }
 
 #endif /* VCLOCK_TEST_H */

@@ -30,7 +30,7 @@ expect_output() {
 for t in vclock-check vclock-maps vclock-ticker; do
 	expect_exit "$t --help exits 0" 0 "$bin/$t" --help
 	expect_output "$t --help documents the exit status" 'Exit status' "$bin/$t" --help
-	expect_output "$t --version names vclock and the ABI" "^$t \\(vclock\\) [0-9.]+ - ABI version 1" "$bin/$t" --version
+	expect_output "$t --version names vclock and the ABI" "^$t \\(vclock\\) [0-9.]+ - ABI version 2" "$bin/$t" --version
 	expect_exit "$t --no-such-option exits 2" 2 "$bin/$t" --no-such-option
 	expect_output "$t bad option points to --help" "Try '$t --help'" "$bin/$t" --no-such-option
 done
