@@ -18,9 +18,14 @@
 
 #define VCLOCK_ID_MONOTONIC_COARSE	6
 
+const struct vclock_data vclock_unmapped_page = {
+	.clock_mode = VCLOCK_MODE_NONE,
+};
+
 struct vclock_lib vclock_lib = {
 	.state = VCLOCK_ST_UNMAPPED,
 	.strategy = VCLOCK_STRATEGY_FAULT,
+	.page = &vclock_unmapped_page,
 };
 
 /* The kernel's struct __kernel_timespec, without pulling in libc headers. */
@@ -123,6 +128,14 @@ static int vclock_attempt(unsigned int strategy)
 	vclock_lib.mapped_strategy = strategy;
 	vclock_lib.error = 0;
 	__atomic_store_n(&vclock_lib.state, VCLOCK_ST_MAPPED, __ATOMIC_RELEASE);
+	/*
+	 * The fast path finds the HPET page VCLOCK_PAGE_HPET pages after the
+	 * data page: true of one mapping of the layout. Without an HPET page,
+	 * or with split's separate HPET VMA, every read takes the slow path.
+	 */
+	if (hpet == (const char *)data + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE)
+		__atomic_store_n(&vclock_lib.page, (const struct vclock_data *)data,
+				 __ATOMIC_RELEASE);
 	return 0;
 }
 
