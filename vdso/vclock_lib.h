@@ -59,6 +59,12 @@ const struct vclock_data *vclock_lib_first_use(void) VCLOCK_HIDDEN;
 /* Map now with @strategy; 0 or -errno (see vclock_init()). */
 int vclock_lib_init(unsigned int strategy) VCLOCK_HIDDEN;
 
+/*
+ * The same with the (first) mapping at @addr exactly, or -EEXIST; for tools
+ * linked with libvclock.a that control where the pages land (vclock-bench).
+ */
+int vclock_lib_init_at(unsigned int strategy, unsigned long addr) VCLOCK_HIDDEN;
+
 /* The data page, or NULL: then the caller makes the system call. */
 static inline const struct vclock_data *vclock_lib_data(void)
 {
