@@ -5,11 +5,11 @@
  * The tool forks: the child (traced) makes each call through icount_call(),
  * which stops at an int3 and jumps to the function; the parent single-steps
  * from the function's first instruction to its ret and writes the count
- * back into the child (icount_result). Counts are exact and, on a page that
- * does not change, deterministic: each call is counted ICOUNT_RUNS times
- * (runs during which the page was updated do not count, see count()) and
- * the smallest count kept (a second boundary adds a few). A system call
- * counts as one instruction.
+ * back into the child (icount_result). Counts are exact and deterministic:
+ * the instructions of the path a call takes, a retried stretch counted once
+ * (see count_one()); each call is counted ICOUNT_RUNS times and the
+ * smallest count kept (a second boundary adds a few). A system call counts
+ * as one instruction.
  *
  * What is counted: libvclock.so's entry points in HPET and in TSC mode,
  * vclock-preload.so's clock_gettime, glibc's clock_gettime, the kernel's
@@ -20,6 +20,11 @@
  * host without it: in a private mount namespace a regular file is
  * /dev/vclock, laid out as the module lays out its pages (as
  * tests/unit/lib_fakedev.c does), and the tool sets the page's mode itself.
+ * Against the module it sets update_us to 1 s while it counts (and back):
+ * stepped in a TCG guest, a call takes longer than the default 4 ms between
+ * updates and would retry for ever. The kernel's own data page changes
+ * every tick: in TSC mode its vDSO may not get through a stepped call
+ * (ICOUNT_MAX_STEPS), and is then not counted ("-").
  * --check compares the counts with the budgets below and prints TAP.
  */
 #include <dlfcn.h>
@@ -47,9 +52,11 @@
 #include "vclock.h"
 #include "vclock_read.h"
 
-#define ICOUNT_RUNS	5	/* counted calls that saw no update of the page */
-#define ICOUNT_TRIES	40
+#define ICOUNT_RUNS	5
+#define ICOUNT_MAX_STEPS	5000
 #define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
+#define PARAM_UPDATE	"/sys/module/vclock/parameters/update_us"
+#define SLOW_UPDATE_US	"1000000"	/* the module's longest update interval */
 #define FAKE_PAGES	(VCLOCK_PGOFF(VCLOCK_NR_STRATEGIES, 0, 0) + VCLOCK_NR_PAGES)
 #define FAKE_SHIFT	24
 
@@ -78,12 +85,22 @@ static volatile long icount_result = -1;
 
 /* ---- the tracer ---------------------------------------------------------- */
 
-/* Step the stopped child from icount_trap through fn's ret; -1 on error. */
+/*
+ * Step the stopped child from icount_trap through fn's ret: the number of
+ * instructions on the path it took, a repeated stretch (a seqcount retry,
+ * another turn of a loop) counted once: when an address comes round again,
+ * the stretch since its first visit is dropped. Stepped, a call lasts
+ * milliseconds in a TCG guest, as long as a timekeeper's update interval,
+ * so a reader can retry many times; this keeps the count of the path one
+ * call takes when nothing interferes. -1 on error; -2 when it took more
+ * than ICOUNT_MAX_STEPS steps (the child then runs on unstepped).
+ */
 static long count_one(pid_t pid)
 {
+	static unsigned long long path[ICOUNT_MAX_STEPS];
 	struct user_regs_struct regs;
 	unsigned long long ret_addr, entry_sp;
-	long n = 0;
+	long len = 0, steps = 0, i;
 	int st;
 
 	/* the jmp */
@@ -96,15 +113,18 @@ static long count_one(pid_t pid)
 	if (errno)
 		return -1;
 	for (;;) {
+		for (i = len - 1; i >= 0 && path[i] != regs.rip; i--)
+			;
+		len = i >= 0 ? i : len;
+		path[len++] = regs.rip;
 		if (ptrace(PTRACE_SINGLESTEP, pid, 0, 0) || waitpid(pid, &st, 0) != pid ||
 		    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP ||
 		    ptrace(PTRACE_GETREGS, pid, 0, &regs))
 			return -1;
-		n++;
 		if (regs.rip == ret_addr && regs.rsp == entry_sp + 8)
-			return n;
-		if (n > 1000000)
-			return -1;
+			return len;
+		if (++steps >= ICOUNT_MAX_STEPS)
+			return -2;
 	}
 }
 
@@ -196,12 +216,46 @@ static void fake_init(void)
 	}
 }
 
+/* Write @val to the module parameter file @path; 0 or -errno. */
+static int set_param(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fputs(val, f) >= 0;
+	ok &= fclose(f) == 0;
+	return ok ? 0 : -EINVAL;
+}
+
+/* The module's update_us before we slowed it down ("" if we did not). */
+static char saved_update_us[32];
+
+static void slow_updates(void)
+{
+	FILE *f = fopen(PARAM_UPDATE, "r");
+
+	if (f && fgets(saved_update_us, sizeof(saved_update_us), f))
+		saved_update_us[strcspn(saved_update_us, "\n")] = 0;
+	if (f)
+		fclose(f);
+	if (saved_update_us[0] && set_param(PARAM_UPDATE, SLOW_UPDATE_US))
+		saved_update_us[0] = 0;
+	if (saved_update_us[0])
+		usleep(20 * 1000);	/* the pending 4 ms timer fires once more */
+}
+
+static void restore_updates(void)
+{
+	if (saved_update_us[0])
+		set_param(PARAM_UPDATE, saved_update_us);
+}
+
 /* Switch the page to @mode: the fake page directly, the module through sysfs. */
 static int set_mode(int mode)
 {
 	static const char *const names[] = { "auto", "hpet", "tsc" };
-	FILE *f;
-	int ok;
 
 	if (fake) {
 		for (unsigned int s = 0; s < VCLOCK_NR_STRATEGIES; s++) {
@@ -215,12 +269,7 @@ static int set_mode(int mode)
 		}
 		return 0;
 	}
-	f = fopen(PARAM_MODE, "w");
-	if (!f)
-		return -errno;
-	ok = fputs(names[mode], f) >= 0;
-	ok &= fclose(f) == 0;
-	return ok ? 0 : -EINVAL;
+	return set_param(PARAM_MODE, names[mode]);
 }
 
 /* ---- the counted calls (in the child) --------------------------------------- */
@@ -245,35 +294,20 @@ __attribute__((noinline)) static int ref_monotonic(clockid_t id, struct timespec
 	return 0;
 }
 
-/*
- * Count @fn(a1, a2): the smallest of ICOUNT_RUNS counts, -1 if any failed.
- * Stepped, a call lasts milliseconds in a TCG guest, as long as the
- * module's update interval: a run during which our page's seq moved (a
- * seqcount retry: more instructions) does not count, up to ICOUNT_TRIES
- * runs; the kernel's own data page cannot be watched, so glibc and the vDSO
- * (page NULL) keep the smallest of all ICOUNT_TRIES runs.
- */
-static long count(void *fn, long a1, long a2, const struct vclock_data *page)
+/* Count @fn(a1, a2): the smallest of ICOUNT_RUNS counts; -1 if none worked. */
+static long count(void *fn, long a1, long a2)
 {
-	long best = -1, any = -1;
-	int clean = 0;
-	__u32 seq;
+	long best = -1;
 
-	for (int i = 0; i < ICOUNT_TRIES && clean < ICOUNT_RUNS; i++) {
-		seq = page ? VCLOCK_READ_ONCE(page->seq) : 0;
+	for (int i = 0; i < ICOUNT_RUNS; i++) {
 		icount_result = -1;
 		icount_call(fn, a1, a2);
-		if (icount_result < 0)
+		if (icount_result == -1)
 			return -1;
-		if (any < 0 || icount_result < any)
-			any = icount_result;
-		if (!page || (seq & 1) || VCLOCK_READ_ONCE(page->seq) != seq)
-			continue;
-		clean++;
-		if (best < 0 || icount_result < best)
+		if (icount_result >= 0 && (best < 0 || icount_result < best))
 			best = icount_result;
 	}
-	return best >= 0 ? best : any;
+	return best;
 }
 
 struct row {
@@ -345,6 +379,8 @@ static int count_all(const char *libpath, const char *preload_path)
 	}
 	status(&st);
 	ref_page = st.data;
+	if (!fake)
+		slow_updates();
 	pre = dlopen(preload_path, RTLD_NOW | RTLD_LOCAL);
 	for (mode = VCLOCK_MODE_HPET; mode <= VCLOCK_MODE_TSC; mode++) {
 		int ok = st.hpet && !set_mode(mode);
@@ -355,13 +391,13 @@ static int count_all(const char *libpath, const char *preload_path)
 			n = -1;
 			if (ok && f) {
 				if (lib_calls[i].id == -1)
-					n = count(f, (long)&tv, (long)&tz, st.data);
+					n = count(f, (long)&tv, (long)&tz);
 				else if (lib_calls[i].id == -2)
-					n = count(f, (long)&tv, 0, st.data);
+					n = count(f, (long)&tv, 0);
 				else if (lib_calls[i].id == -3)
-					n = count(f, 0, 0, st.data);
+					n = count(f, 0, 0);
 				else
-					n = count(f, lib_calls[i].id, (long)&ts, st.data);
+					n = count(f, lib_calls[i].id, (long)&ts);
 			}
 			add("libvclock", lib_calls[i].call, mode_names[mode], n,
 			    lib_calls[i].budget[mode - 1]);
@@ -370,19 +406,20 @@ static int count_all(const char *libpath, const char *preload_path)
 		if (f)	/* first use of the shim's own copy of the library */
 			((gettime_fn)f)(CLOCK_MONOTONIC, &ts);
 		add("preload", "clock_gettime(MONOTONIC)", mode_names[mode],
-		    ok && f ? count(f, CLOCK_MONOTONIC, (long)&ts, st.data) : -1, 0);
+		    ok && f ? count(f, CLOCK_MONOTONIC, (long)&ts) : -1, 0);
 		ok &= st.hpet == (const char *)st.data + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
 		add("reference", "clock_gettime(MONOTONIC)", mode_names[mode],
-		    ok ? count((void *)ref_monotonic, CLOCK_MONOTONIC, (long)&ts, st.data) : -1, 0);
+		    ok ? count((void *)ref_monotonic, CLOCK_MONOTONIC, (long)&ts) : -1, 0);
 	}
 	set_mode(0);
+	restore_updates();
 	f = dlsym(RTLD_DEFAULT, "clock_gettime");
 	add("glibc", "clock_gettime(MONOTONIC)", "-",
-	    f ? count(f, CLOCK_MONOTONIC, (long)&ts, NULL) : -1, 0);
+	    f ? count(f, CLOCK_MONOTONIC, (long)&ts) : -1, 0);
 	vdso = elf_vdso_base();
 	f = vdso ? elf_lookup(vdso, "__vdso_clock_gettime", "LINUX_2.6") : NULL;
 	add("vdso", "clock_gettime(MONOTONIC)", "-",
-	    f ? count(f, CLOCK_MONOTONIC, (long)&ts, NULL) : -1, 0);
+	    f ? count(f, CLOCK_MONOTONIC, (long)&ts) : -1, 0);
 	return 0;
 }
 
@@ -390,7 +427,7 @@ static int count_all(const char *libpath, const char *preload_path)
 
 static void print_table(const char *clocksource)
 {
-	printf("instructions per call, entry to ret (smallest of %d runs without a page update;\n"
+	printf("instructions per call, entry to ret, a retried loop counted once (smallest of %d;\n"
 	       "clocksource %s)\n", ICOUNT_RUNS, clocksource);
 	printf("%-10s %-32s %-5s %6s %7s\n", "method", "call", "mode", "count", "budget");
 	for (int i = 0; i < nr_rows; i++) {
