@@ -24,7 +24,8 @@
  * stepped in a TCG guest, a call takes longer than the default 4 ms between
  * updates and would retry for ever. The kernel's own data page changes
  * every tick: in TSC mode its vDSO may not get through a stepped call
- * (ICOUNT_MAX_STEPS), and is then not counted ("-").
+ * (ICOUNT_MAX_STEPS, a stepped instruction costs milliseconds there), and
+ * is then not counted ("-").
  * --check compares the counts with the budgets below and prints TAP.
  */
 #include <dlfcn.h>
@@ -53,7 +54,7 @@
 #include "vclock_read.h"
 
 #define ICOUNT_RUNS	5
-#define ICOUNT_MAX_STEPS	5000
+#define ICOUNT_MAX_STEPS	1000
 #define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
 #define PARAM_UPDATE	"/sys/module/vclock/parameters/update_us"
 #define SLOW_UPDATE_US	"1000000"	/* the module's longest update interval */
