@@ -20,12 +20,9 @@
  * host without it: in a private mount namespace a regular file is
  * /dev/vclock, laid out as the module lays out its pages (as
  * tests/unit/lib_fakedev.c does), and the tool sets the page's mode itself.
- * Against the module it sets update_us to 1 s while it counts (and back):
- * stepped in a TCG guest, a call takes longer than the default 4 ms between
- * updates and would retry for ever. The kernel's own data page changes
- * every tick: in TSC mode its vDSO may not get through a stepped call
- * (ICOUNT_MAX_STEPS, a stepped instruction costs milliseconds there), and
- * is then not counted ("-").
+ * Stepped in a TCG guest a call lasts as long as the module's 4 ms update
+ * interval or the kernel's tick; a call that does not get through within
+ * ICOUNT_MAX_STEPS steps is not counted ("-").
  * --check compares the counts with the budgets below and prints TAP.
  */
 #include <dlfcn.h>
@@ -56,8 +53,6 @@
 #define ICOUNT_RUNS	5
 #define ICOUNT_MAX_STEPS	1000
 #define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
-#define PARAM_UPDATE	"/sys/module/vclock/parameters/update_us"
-#define SLOW_UPDATE_US	"1000000"	/* the module's longest update interval */
 #define FAKE_PAGES	(VCLOCK_PGOFF(VCLOCK_NR_STRATEGIES, 0, 0) + VCLOCK_NR_PAGES)
 #define FAKE_SHIFT	24
 
@@ -230,29 +225,6 @@ static int set_param(const char *path, const char *val)
 	return ok ? 0 : -EINVAL;
 }
 
-/* The module's update_us before we slowed it down ("" if we did not). */
-static char saved_update_us[32];
-
-static void slow_updates(void)
-{
-	FILE *f = fopen(PARAM_UPDATE, "r");
-
-	if (f && fgets(saved_update_us, sizeof(saved_update_us), f))
-		saved_update_us[strcspn(saved_update_us, "\n")] = 0;
-	if (f)
-		fclose(f);
-	if (saved_update_us[0] && set_param(PARAM_UPDATE, SLOW_UPDATE_US))
-		saved_update_us[0] = 0;
-	if (saved_update_us[0])
-		usleep(20 * 1000);	/* the pending 4 ms timer fires once more */
-}
-
-static void restore_updates(void)
-{
-	if (saved_update_us[0])
-		set_param(PARAM_UPDATE, saved_update_us);
-}
-
 /* Switch the page to @mode: the fake page directly, the module through sysfs. */
 static int set_mode(int mode)
 {
@@ -380,8 +352,6 @@ static int count_all(const char *libpath, const char *preload_path)
 	}
 	status(&st);
 	ref_page = st.data;
-	if (!fake)
-		slow_updates();
 	pre = dlopen(preload_path, RTLD_NOW | RTLD_LOCAL);
 	for (mode = VCLOCK_MODE_HPET; mode <= VCLOCK_MODE_TSC; mode++) {
 		int ok = st.hpet && !set_mode(mode);
@@ -413,7 +383,6 @@ static int count_all(const char *libpath, const char *preload_path)
 		    ok ? count((void *)ref_monotonic, CLOCK_MONOTONIC, (long)&ts) : -1, 0);
 	}
 	set_mode(0);
-	restore_updates();
 	f = dlsym(RTLD_DEFAULT, "clock_gettime");
 	add("glibc", "clock_gettime(MONOTONIC)", "-",
 	    f ? count(f, CLOCK_MONOTONIC, (long)&ts) : -1, 0);
