@@ -1,10 +1,25 @@
-# userspace/bench.mk - vclock-bench (included by the top Makefile after
-# userspace/userspace.mk, whose object rules and helpers it reuses).
+# userspace/bench.mk - vclock-bench and vclock-icount (included by the top
+# Makefile after userspace/userspace.mk, whose object rules and helpers it
+# reuses), and the host test of the instruction budgets.
 
-VCLOCK_BENCH_OBJS := $(call us_objs,vclock_bench vclock_names cli_common)
+VCLOCK_BENCH_OBJS  := $(call us_objs,vclock_bench vclock_names cli_common)
+VCLOCK_ICOUNT_OBJS := $(call us_objs,vclock_icount elf_lookup cli_common)
 
 $(B)/bin/vclock-bench: $(VCLOCK_BENCH_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ -lpthread -ldl
 
-GUEST_FILES += $(G)/bin/vclock-bench
+# Loads libvclock.so and the shim with dlopen: it counts the shipped objects.
+$(B)/bin/vclock-icount: $(VCLOCK_ICOUNT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ -ldl
+
+GUEST_FILES += $(G)/bin/vclock-bench $(G)/bin/vclock-icount
+
+# The budgets of the reader's fast path, counted on the host against a fake
+# device (skips itself where private mount namespaces are not allowed).
+$(B)/unit/icount-budgets: tests/unit/icount-budgets.sh $(B)/bin/vclock-icount $(LIBVCLOCK_SO) \
+		$(B)/lib/vclock-preload.so
+	@install -D -m 755 $< $@
+
+UNIT_TESTS += $(B)/unit/icount-budgets

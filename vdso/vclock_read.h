@@ -8,7 +8,7 @@
  *
  * One reading is what Linux v4.6's vDSO did:
  *
- *	seq = begin()                      wait while odd
+ *	seq = begin()                      an odd seq never passes retry()
  *	mode = clock_mode                  NONE: the caller uses the syscall
  *	delta = (counter - cycle_last) & mask
  *	ns = (base.snsec + delta * mult) >> shift
@@ -45,30 +45,40 @@ static inline void vclock_barrier(void)
 	__asm__ __volatile__ ("" ::: "memory");
 }
 
-static inline void vclock_cpu_relax(void)
-{
-	__asm__ __volatile__ ("pause" ::: "memory");
-}
+/*
+ * The value @x is computed here, not later: inside a retry loop this keeps
+ * the compiler from carrying every loaded input past the loop's end (one
+ * register each) to compute after it.
+ */
+#define vclock_keep(x)	__asm__ __volatile__ ("" : "+r" (x))
 
 /*
  * Seqcount read side. x86 keeps loads in order, so smp_rmb() is only a
  * compiler barrier: it makes the compiler load seq before the data in
  * begin() and the data before seq in retry().
+ *
+ * begin() does not wait for an odd seq (an update in progress): it clears
+ * bit 0 instead, so retry() can never match an odd start (seq only grows)
+ * and the reader goes round once more. That is the same protocol as
+ * waiting first, one test and branch shorter on the path that matters.
  */
 static inline __u32 vclock_read_begin(const struct vclock_data *d)
 {
-	__u32 seq;
+	__u32 seq = VCLOCK_READ_ONCE(d->seq) & ~1u;
 
-	while ((seq = VCLOCK_READ_ONCE(d->seq)) & 1)
-		vclock_cpu_relax();
 	vclock_barrier();
 	return seq;
 }
 
+/*
+ * The loads between begin() and retry() are plain loads: the two barriers
+ * already make the compiler load every field afresh in each round, and a
+ * plain load can be an instruction's memory operand (cmp, sub, and, add).
+ */
 static inline int vclock_read_retry(const struct vclock_data *d, __u32 start)
 {
 	vclock_barrier();
-	return VCLOCK_READ_ONCE(d->seq) != start;
+	return d->seq != start;
 }
 
 /* The HPET main counter: one 32-bit uncached load. */
@@ -77,39 +87,16 @@ static inline __u64 vclock_read_hpet(const void *hpet)
 	return *(const volatile __u32 *)((const char *)hpet + VCLOCK_HPET_COUNTER);
 }
 
-/* The TSC, ordered after the loads before it (rdtsc_ordered). */
+/*
+ * The TSC, ordered after the loads before it (rdtsc_ordered). rdtsc clears
+ * the upper halves of rax and rdx, so they are taken as 64-bit outputs.
+ */
 static inline __u64 vclock_read_tsc(void)
 {
-	__u32 lo, hi;
+	__u64 lo, hi;
 
 	__asm__ __volatile__ ("lfence; rdtsc" : "=a" (lo), "=d" (hi) :: "memory");
-	return ((__u64)hi << 32) | lo;
-}
-
-/*
- * Counter cycles since cycle_last in @mode; -1 if @mode has no counter here.
- * A TSC value before cycle_last (another CPU's TSC lagging) counts as
- * cycle_last, as v4.6's vread_tsc() did; the HPET is one global counter and
- * wraps at 32 bits, which the mask takes care of.
- */
-static inline int vclock_read_delta(const struct vclock_data *d, __s32 mode,
-				    const void *hpet, __u64 *delta)
-{
-	__u64 last = d->cycle_last, cycles;
-
-	if (mode == VCLOCK_MODE_HPET) {
-		if (!hpet)
-			return -1;
-		cycles = vclock_read_hpet(hpet);
-	} else if (mode == VCLOCK_MODE_TSC) {
-		cycles = vclock_read_tsc();
-		if ((__s64)(cycles - last) < 0)
-			cycles = last;
-	} else {
-		return -1;
-	}
-	*delta = (cycles - last) & d->mask;
-	return 0;
+	return lo | (hi << 32);
 }
 
 /*
@@ -121,7 +108,7 @@ static inline __u64 vclock_ns_to_sec(__u64 ns, __u64 *rem)
 {
 	__u64 sec = 0;
 
-	while (ns >= VCLOCK_NSEC_PER_SEC) {
+	while (__builtin_expect(ns >= VCLOCK_NSEC_PER_SEC, 0)) {
 		__asm__ ("" : "+rm" (ns));
 		ns -= VCLOCK_NSEC_PER_SEC;
 		sec++;
@@ -135,31 +122,68 @@ static inline int vclock_clock_served(int id, __u32 kinds)
 	return (unsigned int)id < VCLOCK_MAX_CLOCKS && (VCLOCK_CLOCK_BIT(id) & kinds);
 }
 
-/* REALTIME, MONOTONIC, BOOTTIME, TAI and MONOTONIC_RAW: base + counter. */
-static inline int vclock_do_hres(const struct vclock_data *d, const void *hpet,
-				 int id, struct vclock_reading *r)
+/* Where vclock_hres() finds the HPET page (a constant at every call). */
+#define VCLOCK_HPET_PTR		0	/* at @hpet; NULL: HPET mode is not served */
+#define VCLOCK_HPET_LAYOUT	1	/* VCLOCK_PAGE_HPET pages after @d, as in
+					 * one mapping of the whole layout */
+
+/*
+ * One reading of an hres clock (@raw 0: REALTIME, MONOTONIC, BOOTTIME, TAI
+ * with mult/shift) or of MONOTONIC_RAW (@raw 1: raw_mult/raw_shift), from
+ * base @id: base + counter cycles since cycle_last. @raw is a constant at
+ * every call, so which pair of parameters is chosen outside the retry loop,
+ * at compile time; so is @where (VCLOCK_HPET_*).
+ *
+ * The HPET read is the fall-through; TSC mode takes one branch; anything
+ * else (NONE, or a page whose mode the reader does not know) is -1. A TSC
+ * value before cycle_last (another CPU's TSC lagging) counts as cycle_last,
+ * as v4.6's vread_tsc() did; the HPET is one global counter and wraps at 32
+ * bits, which the mask takes care of.
+ */
+static inline __attribute__((always_inline)) int
+vclock_hres(const struct vclock_data *d, const void *hpet, int where, unsigned int id,
+	    int raw, struct vclock_reading *r)
 {
 	const struct vclock_time *base = &d->base[id];
-	int raw = id == VCLOCK_ID_MONOTONIC_RAW;
 	__u64 sec, ns, delta;
 	__u32 seq;
 
 	do {
 		seq = vclock_read_begin(d);
-		if (vclock_read_delta(d, VCLOCK_READ_ONCE(d->clock_mode), hpet, &delta))
+		if (__builtin_expect(d->clock_mode == VCLOCK_MODE_HPET, 1)) {
+			if (where == VCLOCK_HPET_LAYOUT)
+				hpet = (const char *)d + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
+			else if (!hpet)
+				return -1;
+			delta = vclock_read_hpet(hpet) - d->cycle_last;
+		} else if (vclock_barrier(), d->clock_mode == VCLOCK_MODE_TSC) {
+			delta = vclock_read_tsc() - d->cycle_last;
+			if ((__s64)delta < 0)
+				delta = 0;
+		} else {
 			return -1;
-		sec = base->sec;
-		ns = base->snsec;
-		ns += delta * (raw ? d->raw_mult : d->mult);
+		}
+		ns = base->snsec + (delta & d->mask) * (raw ? d->raw_mult : d->mult);
 		ns >>= raw ? d->raw_shift : d->shift;
-	} while (vclock_read_retry(d, seq));
+		sec = base->sec;
+		vclock_keep(ns);
+	} while (__builtin_expect(vclock_read_retry(d, seq), 0));
 
 	r->sec = sec + vclock_ns_to_sec(ns, &r->nsec);
 	return 0;
 }
 
+/* REALTIME, MONOTONIC, BOOTTIME, TAI and MONOTONIC_RAW: base + counter. */
+static inline int vclock_do_hres(const struct vclock_data *d, const void *hpet,
+				 int id, struct vclock_reading *r)
+{
+	if (id == VCLOCK_ID_MONOTONIC_RAW)
+		return vclock_hres(d, hpet, VCLOCK_HPET_PTR, id, 1, r);
+	return vclock_hres(d, hpet, VCLOCK_HPET_PTR, id, 0, r);
+}
+
 /* REALTIME_COARSE and MONOTONIC_COARSE: the base alone, in plain ns. */
-static inline int vclock_do_coarse(const struct vclock_data *d, int id,
+static inline int vclock_do_coarse(const struct vclock_data *d, unsigned int id,
 				   struct vclock_reading *r)
 {
 	const struct vclock_time *base = &d->base[id];
@@ -167,7 +191,7 @@ static inline int vclock_do_coarse(const struct vclock_data *d, int id,
 
 	do {
 		seq = vclock_read_begin(d);
-		if (VCLOCK_READ_ONCE(d->clock_mode) == VCLOCK_MODE_NONE)
+		if (d->clock_mode == VCLOCK_MODE_NONE)
 			return -1;
 		r->sec = base->sec;
 		r->nsec = base->snsec;
@@ -186,21 +210,18 @@ static inline int vclock_read_clock(const struct vclock_data *d, const void *hpe
 	return -1;
 }
 
-/* clock_getres(@id) in ns: the hres or the coarse resolution. */
+/*
+ * clock_getres(@id) in ns: the hres or the coarse resolution. Like time(),
+ * no seqcount: each is one aligned 32-bit load, and the mode only says
+ * whether the page serves at all.
+ */
 static inline int vclock_read_res(const struct vclock_data *d, int id, __u32 *res_ns)
 {
-	__u32 seq, ns;
-
-	if (!vclock_clock_served(id, VCLOCK_SERVED_CLOCKS))
+	if (!vclock_clock_served(id, VCLOCK_SERVED_CLOCKS) ||
+	    VCLOCK_READ_ONCE(d->clock_mode) == VCLOCK_MODE_NONE)
 		return -1;
-	do {
-		seq = vclock_read_begin(d);
-		if (VCLOCK_READ_ONCE(d->clock_mode) == VCLOCK_MODE_NONE)
-			return -1;
-		ns = vclock_clock_served(id, VCLOCK_COARSE_CLOCKS) ?
-		     d->coarse_res_ns : d->hres_res_ns;
-	} while (vclock_read_retry(d, seq));
-	*res_ns = ns;
+	*res_ns = vclock_clock_served(id, VCLOCK_COARSE_CLOCKS) ?
+		  VCLOCK_READ_ONCE(d->coarse_res_ns) : VCLOCK_READ_ONCE(d->hres_res_ns);
 	return 0;
 }
 
@@ -212,7 +233,7 @@ static inline int vclock_read_tz(const struct vclock_data *d, __s32 *minuteswest
 
 	do {
 		seq = vclock_read_begin(d);
-		if (VCLOCK_READ_ONCE(d->clock_mode) == VCLOCK_MODE_NONE)
+		if (d->clock_mode == VCLOCK_MODE_NONE)
 			return -1;
 		*minuteswest = d->tz_minuteswest;
 		*dsttime = d->tz_dsttime;

@@ -18,9 +18,14 @@
 
 #define VCLOCK_ID_MONOTONIC_COARSE	6
 
+const struct vclock_data vclock_unmapped_page = {
+	.clock_mode = VCLOCK_MODE_NONE,
+};
+
 struct vclock_lib vclock_lib = {
 	.state = VCLOCK_ST_UNMAPPED,
 	.strategy = VCLOCK_STRATEGY_FAULT,
+	.page = &vclock_unmapped_page,
 };
 
 /* The kernel's struct __kernel_timespec, without pulling in libc headers. */
@@ -38,10 +43,12 @@ static __s64 vclock_coarse_sec(void)
 	return ts.tv_sec;
 }
 
+/* At @addr exactly (never over another mapping), or where the kernel likes. */
 static long vclock_map_pages(int fd, unsigned long npages, unsigned int strategy,
-			     unsigned int page)
+			     unsigned int page, unsigned long addr)
 {
-	return vclock_sys_mmap(0, npages * VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED, fd,
+	return vclock_sys_mmap((void *)addr, npages * VCLOCK_PAGE_SIZE, PROT_READ,
+			       MAP_SHARED | (addr ? MAP_FIXED_NOREPLACE : 0), fd,
 			       VCLOCK_MMAP_OFFSET(strategy, VCLOCK_LAB_WB, page));
 }
 
@@ -50,7 +57,7 @@ static long vclock_map_pages(int fd, unsigned long npages, unsigned int strategy
  * VMA and the HPET VMA. Without an HPET VMA (the module may refuse it when
  * it has no HPET) the library still works: HPET mode then falls back.
  */
-static int vclock_map_device(unsigned int strategy, const void **data,
+static int vclock_map_device(unsigned int strategy, unsigned long addr, const void **data,
 			     const void **hpet)
 {
 	long fd, base, hp = 0;
@@ -59,14 +66,14 @@ static int vclock_map_device(unsigned int strategy, const void **data,
 	if (fd < 0)
 		return (int)fd;
 	if (strategy == VCLOCK_STRATEGY_SPLIT) {
-		base = vclock_map_pages(fd, VCLOCK_NR_DATA_PAGES, strategy, VCLOCK_PAGE_DATA);
+		base = vclock_map_pages(fd, VCLOCK_NR_DATA_PAGES, strategy, VCLOCK_PAGE_DATA, addr);
 		if (!vclock_sys_failed(base)) {
-			hp = vclock_map_pages(fd, 1, strategy, VCLOCK_PAGE_HPET);
+			hp = vclock_map_pages(fd, 1, strategy, VCLOCK_PAGE_HPET, 0);
 			if (vclock_sys_failed(hp))
 				hp = 0;
 		}
 	} else {
-		base = vclock_map_pages(fd, VCLOCK_NR_PAGES, strategy, VCLOCK_PAGE_DATA);
+		base = vclock_map_pages(fd, VCLOCK_NR_PAGES, strategy, VCLOCK_PAGE_DATA, addr);
 		if (!vclock_sys_failed(base))
 			hp = base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
 	}
@@ -99,14 +106,14 @@ static int vclock_check_page(const struct vclock_data *d)
 }
 
 /* One attempt; the caller has moved state to MAPPING. */
-static int vclock_attempt(unsigned int strategy)
+static int vclock_attempt(unsigned int strategy, unsigned long addr)
 {
 	const void *data = 0, *hpet = 0;
 	int err;
 
 	vclock_lib.attempts++;
 	__atomic_store_n(&vclock_lib.last_attempt_sec, vclock_coarse_sec(), __ATOMIC_RELAXED);
-	err = vclock_map_device(strategy, &data, &hpet);
+	err = vclock_map_device(strategy, addr, &data, &hpet);
 	if (!err) {
 		err = vclock_check_page(data);
 		if (err)
@@ -123,6 +130,14 @@ static int vclock_attempt(unsigned int strategy)
 	vclock_lib.mapped_strategy = strategy;
 	vclock_lib.error = 0;
 	__atomic_store_n(&vclock_lib.state, VCLOCK_ST_MAPPED, __ATOMIC_RELEASE);
+	/*
+	 * The fast path finds the HPET page VCLOCK_PAGE_HPET pages after the
+	 * data page: true of one mapping of the layout. Without an HPET page,
+	 * or with split's separate HPET VMA, every read takes the slow path.
+	 */
+	if (hpet == (const char *)data + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE)
+		__atomic_store_n(&vclock_lib.page, (const struct vclock_data *)data,
+				 __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -156,12 +171,12 @@ const struct vclock_data *vclock_lib_first_use(void)
 		return 0;
 	if (!vclock_claim(st))
 		return 0;	/* another thread got there first */
-	if (vclock_attempt(__atomic_load_n(&vclock_lib.strategy, __ATOMIC_RELAXED)))
+	if (vclock_attempt(__atomic_load_n(&vclock_lib.strategy, __ATOMIC_RELAXED), 0))
 		return 0;
 	return vclock_lib.data;
 }
 
-int vclock_lib_init(unsigned int strategy)
+int vclock_lib_init_at(unsigned int strategy, unsigned long addr)
 {
 	int st;
 
@@ -179,5 +194,10 @@ int vclock_lib_init(unsigned int strategy)
 			break;
 	}
 	__atomic_store_n(&vclock_lib.strategy, strategy, __ATOMIC_RELAXED);
-	return vclock_attempt(strategy);
+	return vclock_attempt(strategy, addr);
+}
+
+int vclock_lib_init(unsigned int strategy)
+{
+	return vclock_lib_init_at(strategy, 0);
 }

@@ -19,7 +19,7 @@
 #   INFO criu dump with mapping / without: R.RR
 #   INFO criu restore with mapping / without: R.RR
 #   INFO criu dump+restore with / without, per round: median R.RR, p10 R.RR, p90 R.RR (N rounds)
-#   PASS criu dump+restore with mapping / without: R.RR (target <= 1.20)
+#   PASS criu dump+restore with mapping / without: R.RR (target <= 1.10)
 # The verdict is on the ratio of the medians of dump+restore per round trip,
 # as vclock-bench's; the per-round line gives the spread of the ratio of the
 # two round trips of one round (neighbours in time: what drift and other
@@ -34,7 +34,7 @@ diag() { echo "$*" | sed 's/^/# /'; }
 
 rounds=${VCLOCK_CRIU_BENCH_ROUNDS:-11}
 json=
-target=1.20
+target=1.10
 usage() {
 	echo "usage: vclock-criu-bench [-n ROUNDS] [-o FILE.json]"
 	echo "CRIU dump and restore times of vclock-ticker with and without its"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# icount-budgets: the instruction budgets of libvclock's fast path (issue 14),
+# counted exactly by vclock-icount --fake --check (ptrace single-stepping, a
+# fake /dev/vclock in a private mount namespace) on the built libvclock.so
+# and vclock-preload.so. Counts are deterministic: this is not a timed test.
+# Installed as build/unit/icount-budgets; prints vclock-icount's TAP.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+exec "$here/../bin/vclock-icount" --fake --check --lib "$here/../lib/libvclock.so" \
+	--preload "$here/../lib/vclock-preload.so"
