@@ -31,6 +31,7 @@
  * views of vclock_timens.c), inside the same seqcount.
  */
 #include "vclock.h"
+#include "vclock_trace.h"
 
 #include <linux/clocksource.h>
 #include <linux/delay.h>
@@ -389,6 +390,7 @@ static void vclock_tk_update(void)
 		floor_r = vclock_line_at(&tk.raw, dc, &fr);
 	}
 
+	trace_vclock_mode_switch(tk.mode, mode);
 	if (mode == VCLOCK_MODE_NONE) {
 		if (tk.mode != VCLOCK_MODE_NONE)
 			vclock_catch_up(floor_m, floor_r);
@@ -438,6 +440,7 @@ static void vclock_tk_update(void)
 			   tk.nominal_mult);
 	vclock_steer(&tk.mono, floor_m, fm, km, rate_m, interval);
 	vclock_steer(&tk.raw, floor_r, fr, kr, rate_r, interval);
+	trace_vclock_tk_update(mode, rate_m, tk.mono.mult, floor_m > km ? floor_m - km : 0);
 	tk.mode = mode;
 	tk.cycle_last = c_now;
 	if (a.slack)

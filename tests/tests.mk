@@ -29,6 +29,7 @@ $(eval $(call guest_suite,01-hpet,hpet_probe))
 $(eval $(call guest_suite,21-kmod-mapping,kmod_mapping))
 $(eval $(call guest_suite,22-kmod-pat,kmod_pat))
 $(eval $(call guest_suite,24-kmod-timens,kmod_timens,-I$(TOP)/vdso))
+$(eval $(call guest_suite,25-kmod-trace,kmod_trace))
 $(eval $(call guest_suite,29-kmod-lifecycle,kmod_lifecycle))
 
 # Host-side tests of the harness itself (shell, TAP).
