@@ -36,16 +36,9 @@
 static int tracefs_write(const char *file, const char *val)
 {
 	char path[160];
-	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), TRACEFS "/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return vt_write_file(path, val);
 }
 
 /* The trace buffer's lines of event @event ("vclock_fault:") into @out. */

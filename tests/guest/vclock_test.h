@@ -319,20 +319,27 @@ static inline uint64_t vt_raw_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Read and write a module parameter; 0 or -errno. */
-static inline int vt_param_write(const char *name, const char *val)
+/* Write @val to the sysfs/tracefs file @path; 0 or -errno. */
+static inline int vt_write_file(const char *path, const char *val)
 {
-	char path[128];
 	int fd, ret = 0;
 
-	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
-	fd = open(path, O_WRONLY);
+	fd = open(path, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, val, strlen(val)) < 0)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/* Read and write a module parameter; 0 or -errno. */
+static inline int vt_param_write(const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
+	return vt_write_file(path, val);
 }
 
 static inline int vt_param_read(const char *name, char *out, size_t size)
