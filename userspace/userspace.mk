@@ -120,3 +120,14 @@ $(B)/tests/map_holder: tests/unit/map_holder.c
 $(B)/unit/json_schema_test: $(B)/tests/map_holder $(B)/bin/vclock-check $(B)/bin/vclock-maps \
 		$(wildcard doc/schema/*.json) tests/unit/json_schema_check.py
 UNIT_TESTS += $(B)/unit/json_schema_test
+
+# __vdso_getcpu against the getcpu syscall: a guest suite and a host test.
+GETCPU_DEPS := tests/guest/getcpu_suite.c tests/tap.h $(VDSO_HDRS) $(LIBVCLOCK_SO)
+$(G)/tests/suites/46-getcpu: $(GETCPU_DEPS) $(LIBVCLOCK_A)
+	@mkdir -p $(@D)
+	$(CC) $(US_CFLAGS) -o $@ $< $(LIBVCLOCK_A) -lpthread -ldl
+$(B)/unit/getcpu: $(GETCPU_DEPS) $(VDSO_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread -ldl
+GUEST_FILES += $(G)/tests/suites/46-getcpu
+UNIT_TESTS += $(B)/unit/getcpu
