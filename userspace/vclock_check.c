@@ -206,12 +206,14 @@ static int parse_options(int argc, char **argv)
 				return cli_usage_error(prog, "bad thread count '%s' (1..256)", optarg);
 			break;
 		case 'e':
-			if (!strcmp(optarg, "mapped"))
+			if (!strcmp(optarg, "mapped")) {
 				opt.expect = VCLOCK_LIB_MAPPED;
-			else if (!strcmp(optarg, "fallback"))
-				opt.expect = VCLOCK_LIB_FAILED, opt.allow_fallback = true;
-			else
+			} else if (!strcmp(optarg, "fallback")) {
+				opt.expect = VCLOCK_LIB_FAILED;
+				opt.allow_fallback = true;
+			} else {
 				return cli_usage_error(prog, "--expect takes mapped or fallback");
+			}
 			break;
 		case 'A':
 			opt.abi = false;
