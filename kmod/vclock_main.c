@@ -175,3 +175,4 @@ module_init(vclock_init);
 module_exit(vclock_exit);
 MODULE_DESCRIPTION("vclock: the v4.6 [vvar] with the HPET page, as a device");
 MODULE_LICENSE("GPL");
+MODULE_VERSION("1.0");	/* the package version (dkms.conf, the tools' --version) */

@@ -24,6 +24,7 @@
  * split (partial munmap/mprotect/mremap fail) nor grown (VM_DONTEXPAND).
  */
 #include "vclock.h"
+#include "vclock_trace.h"
 
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -123,6 +124,7 @@ static vm_fault_t vclock_fault(struct vm_fault *vmf)
 	if (page >= VCLOCK_NR_PAGES || !vclock_page_pfn(vma, page, &pfn, &prot))
 		return VM_FAULT_SIGBUS;
 	atomic_long_inc(&vclock_faults[page]);
+	trace_vclock_fault(vmf->address, page, pfn, vma->vm_pgoff);
 
 	if (vma->vm_flags & VM_MIXEDMAP)
 		return vclock_insert_mixed(vma, vmf->address, pfn, prot);

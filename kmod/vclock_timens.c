@@ -24,6 +24,7 @@
  * its mapping was made with and must map the device again.
  */
 #include "vclock.h"
+#include "vclock_trace.h"
 
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -156,6 +157,7 @@ static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
 	WRITE_ONCE(nr_views, nr_views + 1);
 	raw_spin_unlock_irqrestore(&views_lock, flags);
 	views_created++;
+	trace_vclock_view_create(timespec64_to_ns(mono), timespec64_to_ns(boot), nr_views);
 	vclock_tk_refresh();		/* filled before anyone can map it */
 	return v;
 }
@@ -203,6 +205,7 @@ static void vclock_view_release(struct kref *ref)
 	list_del(&v->node);
 	WRITE_ONCE(nr_views, nr_views - 1);
 	raw_spin_unlock_irqrestore(&views_lock, flags);
+	trace_vclock_view_free(timespec64_to_ns(&v->mono), timespec64_to_ns(&v->boot), nr_views);
 	/* No PTE maps it any more: its last VMA is being torn down. */
 	__free_page(v->page);
 	kfree(v);

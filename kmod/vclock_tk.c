@@ -31,6 +31,7 @@
  * views of vclock_timens.c), inside the same seqcount.
  */
 #include "vclock.h"
+#include "vclock_trace.h"
 
 #include <linux/clocksource.h>
 #include <linux/hrtimer.h>
@@ -498,6 +499,7 @@ static void vclock_tk_update(void)
 	}
 	tk.suspended = false;
 
+	trace_vclock_mode_switch(tk.mode, mode);
 	if (mode == VCLOCK_MODE_NONE) {
 		catch_up = tk.mode != VCLOCK_MODE_NONE;
 		tk.mode = VCLOCK_MODE_NONE;
@@ -546,6 +548,7 @@ static void vclock_tk_update(void)
 			   tk.nominal_mult);
 	vclock_steer(&tk.mono, floor_m, fm, km, rate_m, interval);
 	vclock_steer(&tk.raw, floor_r, fr, kr, rate_r, interval);
+	trace_vclock_tk_update(mode, rate_m, tk.mono.mult, floor_m > km ? floor_m - km : 0);
 	tk.mode = mode;
 	tk.cycle_last = c_now;
 	if (a.slack)

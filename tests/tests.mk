@@ -31,10 +31,12 @@ $(eval $(call guest_suite,01-hpet,hpet_probe))
 $(eval $(call guest_suite,21-kmod-mapping,kmod_mapping))
 $(eval $(call guest_suite,22-kmod-pat,kmod_pat))
 $(eval $(call guest_suite,24-kmod-timens,kmod_timens,-I$(TOP)/vdso))
+$(eval $(call guest_suite,19-kmod-trace,kmod_trace))
 $(eval $(call guest_suite,29-kmod-lifecycle,kmod_lifecycle))
 
 # Host-side tests of the harness itself (shell, TAP).
-UNIT_TESTS += $(B)/unit/summarize_test $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test
+UNIT_TESTS += $(B)/unit/summarize_test $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
+	      $(B)/unit/readme_commands_test
 $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
 $(eval $(call guest_suite,23-kmod-timekeeper,kmod_timekeeper,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))

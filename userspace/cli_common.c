@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <vclock_abi.h>
 
@@ -17,6 +18,27 @@ void cli_print_version(const char *prog)
 	       prog, VCLOCK_TOOLS_VERSION, VCLOCK_ABI_VERSION, VCLOCK_LAYOUT_VERSION);
 }
 
+void cli_print_exit_status(const char *prog, const char *const what[CLI_NR_EXIT])
+{
+	static const char *const common[CLI_NR_EXIT] = {
+		"success", "failure", "usage error", "unavailable", "output not written",
+	};
+	int i;
+
+	printf("Exit status (the same table for every vclock tool):\n");
+	for (i = 0; i < CLI_NR_EXIT; i++) {
+		if (what[i])
+			printf("  %d  %s: %s\n", i, common[i], what[i]);
+		else
+			printf("  %d  %s (not used by %s)\n", i, common[i], prog);
+	}
+}
+
+bool cli_in_vclock_guest(void)
+{
+	return !access("/etc/vclock/kver", F_OK) && !access(VCLOCK_GUEST_KO, F_OK);
+}
+
 const char *cli_device_error(int err)
 {
 	static char buf[128];
@@ -25,8 +47,12 @@ const char *cli_device_error(int err)
 	case ENOENT:
 	case ENXIO:
 	case ENODEV:
-		return VCLOCK_DEVICE " not found \u2014 load the module "
-		       "(make demo does it in the guest)";
+		if (cli_in_vclock_guest())
+			return VCLOCK_DEVICE " not found \u2014 the module is not loaded: "
+			       "insmod " VCLOCK_GUEST_KO;
+		return VCLOCK_DEVICE " not found \u2014 the module is not loaded: on this "
+		       "machine 'sudo make install && sudo modprobe vclock' (README, "
+		       "\"On real hardware\"), or try it in the QEMU guest with 'make demo'";
 	case EACCES:
 	case EPERM:
 		return "permission denied on " VCLOCK_DEVICE

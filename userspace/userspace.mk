@@ -14,9 +14,9 @@ $(B)/obj/userspace/%.o: userspace/%.c $(US_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(US_CFLAGS) -c -o $@ $<
 
-VCLOCK_CHECK_OBJS  := $(call us_objs,vclock_check check_readers check_abi check_snapshot \
+VCLOCK_CHECK_OBJS  := $(call us_objs,vclock_check check_readers check_abi check_snapshot provenance json_out \
 			clock_api elf_lookup vclock_names cli_common)
-VCLOCK_MAPS_OBJS   := $(call us_objs,vclock_maps proc_maps vclock_names cli_common)
+VCLOCK_MAPS_OBJS   := $(call us_objs,vclock_maps proc_maps vclock_names cli_common provenance json_out)
 VCLOCK_TICKER_OBJS := $(call us_objs,vclock_ticker vclock_names cli_common)
 VCLOCK_REPORT_OBJS := $(call us_objs,vclock_report proc_maps vclock_names cli_common)
 PRELOAD_OBJS       := $(call us_objs,vclock_preload vclock_names)
@@ -79,7 +79,7 @@ $(B)/unit/elf-lookup: tests/unit/elf_lookup_test.c userspace/elf_lookup.c $(US_H
 # fallback behaviour, the preload shim, vclock-check against the real vDSO.
 $(B)/unit/tools-host: tests/unit/tools-host.sh $(patsubst %,$(B)/bin/%,$(VCLOCK_TOOLS)) \
 		$(B)/lib/vclock-preload.so $(LIBVCLOCK_SO) $(B)/tests/vclock-clockloop \
-		$(B)/tests/libvclock-broken.so
+		$(B)/tests/libvclock-broken.so $(B)/facts
 	@install -D -m 755 $< $@
 
 UNIT_TESTS += $(B)/unit/proc-maps $(B)/unit/names-options $(B)/unit/timespec-math \
@@ -93,3 +93,41 @@ $(G)/tests/suites/41-reader: tests/guest/reader_suite.c tests/tap.h $(US_HDRS) $
 	@mkdir -p $(@D)
 	$(CC) $(US_CFLAGS) -o $@ $< $(LIBVCLOCK_A) -lpthread
 GUEST_FILES += $(G)/tests/suites/40-vdso-abi $(G)/tests/suites/41-reader
+
+# ---- build-time provenance facts (userspace/provenance.h) --------------------
+# build/facts for the tools on the host (the commit); the generation's
+# /opt/vclock/facts in the guest adds the QEMU version, the host's CPU and
+# the generation's CRIU. Rewritten only when a fact changes.
+facts_commit = echo "commit=$$(git -C $(TOP) describe --always --dirty 2>/dev/null)"
+facts_write  = if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/facts: FORCE
+	@mkdir -p $(@D)
+	@$(facts_commit) >$@.tmp
+	@$(facts_write)
+$(GK)/facts: FORCE
+	@mkdir -p $(@D)
+	@{ $(facts_commit); \
+	   echo "qemu=$$(qemu-system-x86_64 --version 2>/dev/null | head -n 1)"; \
+	   echo "host_cpu=$$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"; \
+	   echo "criu=$(CRIU_VERSION)"; } >$@.tmp
+	@$(facts_write)
+GEN_FILES += $(GK)/facts
+
+# The tools' JSON against doc/schema/ (tests/unit/json_schema_check.py).
+$(B)/tests/map_holder: tests/unit/map_holder.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+$(B)/unit/json_schema_test: $(B)/tests/map_holder $(B)/bin/vclock-check $(B)/bin/vclock-maps \
+		$(wildcard doc/schema/*.json) tests/unit/json_schema_check.py
+UNIT_TESTS += $(B)/unit/json_schema_test
+
+# __vdso_getcpu against the getcpu syscall: a guest suite and a host test.
+GETCPU_DEPS := tests/guest/getcpu_suite.c tests/tap.h $(VDSO_HDRS) $(LIBVCLOCK_SO)
+$(G)/tests/suites/46-getcpu: $(GETCPU_DEPS) $(LIBVCLOCK_A)
+	@mkdir -p $(@D)
+	$(CC) $(US_CFLAGS) -o $@ $< $(LIBVCLOCK_A) -lpthread -ldl
+$(B)/unit/getcpu: $(GETCPU_DEPS) $(VDSO_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread -ldl
+GUEST_FILES += $(G)/tests/suites/46-getcpu
+UNIT_TESTS += $(B)/unit/getcpu

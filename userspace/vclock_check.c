@@ -3,7 +3,13 @@
  * vclock-check - verify a vDSO-compatible clock library against the system
  * calls: the built-in libvclock, any shared object exporting the x86-64
  * vDSO names (--lib PATH), or the kernel's own vDSO (--lib vdso) as the
- * control. One line per case, a summary, optionally TAP.
+ * control. One line per case, a summary, optionally TAP or JSON (with
+ * provenance).
+ *
+ * libvclock must be reading from /dev/vclock: otherwise its clocks are the
+ * system calls it is checked against, and passing would prove nothing, so
+ * vclock-check refuses (exit 3) unless --allow-fallback asks for a check of
+ * the fallback path.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +21,8 @@
 
 #include "check.h"
 #include "cli_common.h"
+#include "json_out.h"
+#include "provenance.h"
 #include "timespec_math.h"
 #include "vclock_names.h"
 
@@ -30,6 +38,8 @@ static struct {
 	bool abi;
 	bool tap;
 	bool quiet;
+	bool json;
+	bool allow_fallback;
 } opt = {
 	.strategy = VCLOCK_STRATEGY_FAULT,
 	.duration = 5,
@@ -40,6 +50,31 @@ static struct {
 
 static unsigned int cases, failed;
 
+/* --json: every case and note is kept and printed at the end. */
+struct json_line {
+	int ok;				/* 1 pass, 0 fail, -1 a note */
+	char *text;
+};
+static struct json_line *json_lines;
+static size_t nr_json_lines;
+
+static void json_keep(int ok, const char *fmt, va_list ap)
+{
+	struct json_line *n;
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	n = realloc(json_lines, (nr_json_lines + 1) * sizeof(*n));
+	if (!n) {
+		free(text);
+		return;
+	}
+	json_lines = n;
+	json_lines[nr_json_lines].ok = ok;
+	json_lines[nr_json_lines++].text = text;
+}
+
 bool report_case(bool ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -47,6 +82,12 @@ bool report_case(bool ok, const char *fmt, ...)
 	cases++;
 	if (!ok)
 		failed++;
+	if (opt.json) {
+		va_start(ap, fmt);
+		json_keep(ok, fmt, ap);
+		va_end(ap);
+		return ok;
+	}
 	if (ok && opt.quiet)
 		return ok;
 	if (opt.tap)
@@ -65,6 +106,12 @@ void report_diag(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (opt.json) {
+		va_start(ap, fmt);
+		json_keep(-1, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	if (opt.quiet)
 		return;
 	printf(opt.tap ? "# " : "     ");
@@ -85,6 +132,11 @@ static void usage(void)
 	       "the gettimeofday time zone must equal the syscall's; bad output pointers\n"
 	       "(NULL, (void *)-1, PROT_NONE, PROT_READ) are tried in forked children.\n"
 	       "\n"
+	       "libvclock must be reading from /dev/vclock (mapped, counter mode hpet or\n"
+	       "tsc): without the module, or in counter mode none, its clocks are the\n"
+	       "system calls themselves and a pass would prove nothing, so vclock-check\n"
+	       "stops with exit status 3 and says why, unless --allow-fallback is given.\n"
+	       "\n"
 	       "  -l, --lib PATH|vdso   check the shared object at PATH (it must export\n"
 	       "                        __vdso_clock_gettime, __vdso_clock_getres,\n"
 	       "                        __vdso_gettimeofday, __vdso_time), or the kernel's\n"
@@ -94,16 +146,25 @@ static void usage(void)
 	       "  -d, --duration SEC    compare readings for SEC seconds (default 5)\n"
 	       "  -t, --threads N       N reader threads, pinned round robin to the CPUs\n"
 	       "                        this process may use (default 1)\n"
+	       "      --allow-fallback  check libvclock also when it is not reading from\n"
+	       "                        the mapping (its system-call fallback)\n"
 	       "  -e, --expect STATE    also require libvclock to be 'mapped' or in\n"
-	       "                        'fallback' (no usable /dev/vclock)\n"
+	       "                        'fallback' (no usable /dev/vclock; implies\n"
+	       "                        --allow-fallback)\n"
 	       "      --no-abi          skip the bad-pointer cases\n"
 	       "      --tap             print TAP version 13\n"
+	       "  -j, --json            print one JSON object: every case, the library's\n"
+	       "                        state, provenance (doc/schema/vclock-check.schema.json)\n"
 	       "  -q, --quiet           print only failures and the summary\n"
 	       "  -h, --help            show this help\n"
 	       "  -V, --version         show the version\n"
-	       "\n"
-	       "Exit status: 0 every case passed, 1 a case failed, 2 usage error,\n"
-	       "3 the library could not be loaded.\n", prog);
+	       "\n", prog);
+	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
+		"every case passed", "a case failed", "a bad option or argument",
+		"libvclock is not reading from /dev/vclock (no --allow-fallback), or the\n"
+		"                  --lib library could not be loaded",
+		NULL,
+	});
 }
 
 static int parse_options(int argc, char **argv)
@@ -115,7 +176,9 @@ static int parse_options(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "no-abi", no_argument, NULL, 'A' },
+		{ "allow-fallback", no_argument, NULL, 'F' },
 		{ "tap", no_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -123,7 +186,7 @@ static int parse_options(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "l:s:d:t:e:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:s:d:t:e:jqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			opt.lib = optarg;
@@ -143,18 +206,26 @@ static int parse_options(int argc, char **argv)
 				return cli_usage_error(prog, "bad thread count '%s' (1..256)", optarg);
 			break;
 		case 'e':
-			if (!strcmp(optarg, "mapped"))
+			if (!strcmp(optarg, "mapped")) {
 				opt.expect = VCLOCK_LIB_MAPPED;
-			else if (!strcmp(optarg, "fallback"))
+			} else if (!strcmp(optarg, "fallback")) {
 				opt.expect = VCLOCK_LIB_FAILED;
-			else
+				opt.allow_fallback = true;
+			} else {
 				return cli_usage_error(prog, "--expect takes mapped or fallback");
+			}
 			break;
 		case 'A':
 			opt.abi = false;
 			break;
+		case 'F':
+			opt.allow_fallback = true;
+			break;
 		case 'T':
 			opt.tap = true;
+			break;
+		case 'j':
+			opt.json = true;
 			break;
 		case 'q':
 			opt.quiet = true;
@@ -171,6 +242,8 @@ static int parse_options(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (opt.json && opt.tap)
+		return cli_usage_error(prog, "--json and --tap exclude each other");
 	return 0;
 }
 
@@ -190,10 +263,18 @@ static int load_api(struct clock_api *api)
 	return 0;
 }
 
+/* What the library under test reads from, as far as it can tell. */
+static struct {
+	bool has_status;		/* libvclock (vclock_status() exported) */
+	bool from_mapping;		/* mapped, counter mode hpet or tsc */
+	struct vclock_status st;
+	char why[320];			/* why not from the mapping */
+} lib;
+
 /* libvclock: map now (explicitly, so a failure can be shown), report state. */
 static void setup_library(const struct clock_api *api)
 {
-	struct vclock_status st;
+	struct vclock_status *st = &lib.st;
 	struct timespec ts;
 	int err = 0;
 
@@ -206,19 +287,31 @@ static void setup_library(const struct clock_api *api)
 		api->clock_gettime(CLOCK_MONOTONIC, &ts);	/* the lazy first use */
 	}
 	if (!api->status) {
+		report_diag("%s has no vclock_status(): what it reads from is not known here",
+			    api->name);
 		if (opt.expect >= 0)
 			report_case(false, "library state is %s: %s has no vclock_status()",
 				    vclock_lib_state_name(opt.expect), api->name);
 		return;
 	}
-	api->status(&st);
+	lib.has_status = true;
+	api->status(st);
 	report_diag("library state: %s, strategy %s, counter mode %s, %lu attempt(s)",
-		    vclock_lib_state_name(st.state), vclock_strategy_name(st.strategy),
-		    vclock_mode_name(st.clock_mode), st.attempts);
+		    vclock_lib_state_name(st->state), vclock_strategy_name(st->strategy),
+		    vclock_mode_name(st->clock_mode), st->attempts);
+	lib.from_mapping = st->state == VCLOCK_LIB_MAPPED && st->clock_mode != VCLOCK_MODE_NONE;
+	if (st->state != VCLOCK_LIB_MAPPED)
+		snprintf(lib.why, sizeof(lib.why), "libvclock is not serving from %s (state %s%s%s)",
+			 VCLOCK_DEVICE, vclock_lib_state_name(st->state), st->error ? ": " : "",
+			 st->error ? cli_device_error(st->error) : "");
+	else if (!lib.from_mapping)
+		snprintf(lib.why, sizeof(lib.why), "libvclock is mapped but the module's counter "
+			 "mode is none, so every reading is a system call (set "
+			 "/sys/module/vclock/parameters/clock_mode to auto)");
 	if (opt.expect >= 0)
-		report_case(st.state == opt.expect, "library state is %s (it is %s%s%s)",
-			    vclock_lib_state_name(opt.expect), vclock_lib_state_name(st.state),
-			    st.error ? ": " : "", st.error ? cli_device_error(st.error) : "");
+		report_case(st->state == opt.expect, "library state is %s (it is %s%s%s)",
+			    vclock_lib_state_name(opt.expect), vclock_lib_state_name(st->state),
+			    st->error ? ": " : "", st->error ? cli_device_error(st->error) : "");
 }
 
 static void id_label(int id, char *buf, size_t size)
@@ -317,11 +410,58 @@ static void report_snapshots(const struct snapshot_ctx *c)
 		    c->first_failure);
 }
 
+static void print_json(const struct clock_api *api, const char *verdict, const char *error)
+{
+	struct provenance prov;
+	const char *sep = "";
+	size_t i;
+
+	provenance_collect(&prov);
+	printf("{\"tool\":\"%s\",\"version\":\"%s\",\"provenance\":", prog,
+	       VCLOCK_TOOLS_VERSION);
+	provenance_json(stdout, &prov);
+	printf(",\n\"library\":{\"name\":");
+	json_str(stdout, api->name);
+	if (lib.has_status)
+		printf(",\"state\":\"%s\",\"strategy\":\"%s\",\"clock_mode\":\"%s\","
+		       "\"attempts\":%lu,\"from_mapping\":%s", vclock_lib_state_name(lib.st.state),
+		       vclock_strategy_name(lib.st.strategy), vclock_mode_name(lib.st.clock_mode),
+		       lib.st.attempts, lib.from_mapping ? "true" : "false");
+	else
+		printf(",\"state\":null,\"strategy\":null,\"clock_mode\":null,"
+		       "\"attempts\":null,\"from_mapping\":null");
+	printf("},\n\"options\":{\"duration_s\":%g,\"threads\":%lu,\"abi\":%s,"
+	       "\"allow_fallback\":%s},\n\"verdict\":\"%s\",\"error\":", opt.duration,
+	       opt.threads, opt.abi ? "true" : "false", opt.allow_fallback ? "true" : "false",
+	       verdict);
+	json_str_or_null(stdout, error);
+	printf(",\"passed\":%u,\"failed\":%u,\"cases\":[", cases - failed, failed);
+	for (i = 0; i < nr_json_lines; i++) {
+		if (json_lines[i].ok < 0)
+			continue;
+		printf("%s\n {\"ok\":%s,\"text\":", sep, json_lines[i].ok ? "true" : "false");
+		json_str(stdout, json_lines[i].text);
+		putchar('}');
+		sep = ",";
+	}
+	printf("],\n\"notes\":[");
+	sep = "";
+	for (i = 0; i < nr_json_lines; i++) {
+		if (json_lines[i].ok >= 0)
+			continue;
+		fputs(sep, stdout);
+		json_str(stdout, json_lines[i].text);
+		sep = ",";
+	}
+	printf("]}\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct snapshot_ctx snap = { 0 };
 	struct reader_results *res;
 	struct clock_api api;
+	char msg[512];
 	int err;
 
 	err = parse_options(argc, argv);
@@ -337,6 +477,16 @@ int main(int argc, char **argv)
 		printf("TAP version 13\n");
 	report_diag("%s: %s, %g s, %lu thread(s)", prog, api.name, opt.duration, opt.threads);
 	setup_library(&api);
+	if (lib.has_status && !lib.from_mapping && !opt.allow_fallback) {
+		snprintf(msg, sizeof(msg), "%s: checking it against the system calls would "
+			 "prove nothing. Load the module (or set its counter mode), or pass "
+			 "--allow-fallback to check the fallback path on purpose", lib.why);
+		fprintf(stderr, "%s: %s\n", prog, msg);
+		if (opt.json)
+			print_json(&api, "unavailable", msg);
+		free(res);
+		return EXIT_UNAVAILABLE;
+	}
 	check_getres(&api);
 
 	snap.page = api.data_page ? api.data_page() : NULL;
@@ -353,7 +503,9 @@ int main(int argc, char **argv)
 	if (opt.abi)
 		check_abi(&api);
 
-	if (opt.tap)
+	if (opt.json)
+		print_json(&api, failed ? "fail" : "pass", NULL);
+	else if (opt.tap)
 		printf("1..%u\n# %u passed, %u failed\n", cases, cases - failed, failed);
 	else
 		printf("%s: %u passed, %u failed\n", prog, cases - failed, failed);

@@ -20,7 +20,9 @@
 #include <vclock_abi.h>
 
 #include "cli_common.h"
+#include "json_out.h"
 #include "proc_maps.h"
+#include "provenance.h"
 #include "vclock.h"
 #include "vclock_names.h"
 
@@ -58,7 +60,8 @@ static void usage(void)
 	       "the cache mode the module asked for and the one PAT gives), and the\n"
 	       "process's [vvar] and [vdso] for contrast.\n"
 	       "\n"
-	       "  -j, --json            one JSON object (VMA and page objects one per line)\n"
+	       "  -j, --json            one JSON object (VMA and page objects one per line,\n"
+	       "                        provenance; doc/schema/vclock-maps.schema.json)\n"
 	       "  -m, --map STRATEGY    with 'self': first map /dev/vclock in this process\n"
 	       "                        through libvclock with STRATEGY (fault remap split\n"
 	       "                        mixed) and read the clock once\n"
@@ -66,8 +69,14 @@ static void usage(void)
 	       "  -V, --version         show the version\n"
 	       "\n"
 	       "Another process's page tables need CAP_SYS_ADMIN (run as root).\n"
-	       "Exit status: 0 shown, 1 error (no such process, permission denied, module\n"
-	       "not loaded), 2 usage error, 3 the process has no /dev/vclock mapping.\n", prog);
+	       "\n", prog);
+	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
+		"the mappings and their page tables were shown",
+		"no such process, or permission denied",
+		"a bad option or argument",
+		"the module is not loaded, or the process has no /dev/vclock mapping",
+		NULL,
+	});
 }
 
 static int parse_options(int argc, char **argv)
@@ -348,20 +357,6 @@ static void print_text(const struct target *t)
 
 /* ---- JSON ---- */
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void json_vmflags(const char *flags)
 {
 	char buf[MAPS_VMFLAGS_MAX], *tok, *save;
@@ -371,7 +366,7 @@ static void json_vmflags(const char *flags)
 	snprintf(buf, sizeof(buf), "%s", flags);
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		printf("%s", sep);
-		json_string(tok);
+		json_str(stdout, tok);
 		sep = ",";
 	}
 	printf("]");
@@ -383,7 +378,7 @@ static void json_maps_fields(const struct maps_entry *e)
 	printf("\"start\":\"%08lx\",\"end\":\"%08lx\",\"perms\":\"%s\",\"offset\":\"%08llx\","
 	       "\"dev\":\"%02x:%02x\",\"inode\":%lu,\"path\":", e->start, e->end, e->perms,
 	       e->offset, e->dev_major, e->dev_minor, e->inode);
-	json_string(e->path);
+	json_str(stdout, e->path);
 	printf(",\"size_kb\":%lu,\"rss_kb\":%lu,", e->size_kb, e->rss_kb);
 	json_vmflags(e->vmflags);
 }
@@ -400,15 +395,20 @@ static void json_pages(const struct target *t, const struct maps_entry *e)
 		if (p->vma_start != e->start)
 			continue;
 		printf("%s\n   {\"index\":%u,\"addr\":\"%llx\",\"kind\":\"%s\",\"present\":%s,"
-		       "\"prot_none\":%s,\"pfn\":\"%s\",\"pte\":\"%#llx\",\"pfn_hidden\":%s,"
-		       "\"requested\":\"%s\",\"effective\":\"%s\",\"pat_index\":%u}",
-		       idx ? "," : "", idx, (unsigned long long)p->addr, vclock_page_name(p->page),
-		       p->present ? "true" : "false",
+		       "\"requested\":\"%s\",", idx ? "," : "", idx, (unsigned long long)p->addr,
+		       vclock_page_name(p->page), p->present ? "true" : "false",
+		       vclock_cache_name(p->requested));
+		/* An unmapped page has no pfn, PTE or effective mode: null. */
+		if (p->present)
+			printf("\"pfn\":\"%s\",\"pte\":\"%#llx\",\"effective\":\"%s\","
+			       "\"pat_index\":%u,", pfn_text(p, pfn, sizeof(pfn)),
+			       (unsigned long long)p->pte, vclock_cache_name(p->effective),
+			       p->pat_index);
+		else
+			printf("\"pfn\":null,\"pte\":null,\"effective\":null,\"pat_index\":null,");
+		printf("\"prot_none\":%s,\"pfn_hidden\":%s}",
 		       p->flags & VCLOCK_PTE_PROTNONE ? "true" : "false",
-		       pfn_text(p, pfn, sizeof(pfn)), (unsigned long long)p->pte,
-		       p->flags & VCLOCK_PTE_HIDDEN ? "true" : "false",
-		       vclock_cache_name(p->requested), vclock_cache_name(p->effective),
-		       p->pat_index);
+		       p->flags & VCLOCK_PTE_HIDDEN ? "true" : "false");
 		idx++;
 	}
 	printf("]");
@@ -418,14 +418,19 @@ static void print_json(const struct target *t)
 {
 	const struct maps_entry *e;
 	unsigned long long pgoff;
+	struct provenance prov;
 	size_t i;
 
-	printf("{\"pid\":%s,\"comm\":", opt.pidstr);
-	json_string(t->comm);
+	provenance_collect(&prov);
+	printf("{\"tool\":\"%s\",\"version\":\"%s\",\"provenance\":", prog,
+	       VCLOCK_TOOLS_VERSION);
+	provenance_json(stdout, &prov);
+	printf(",\n\"pid\":%s,\"comm\":", opt.pidstr);
+	json_str(stdout, t->comm);
 	printf(",\"nr_vmas\":%zu,\"nr_pages\":%u,\"page_table_error\":", t->nr_vclock,
 	       t->nr_pages);
 	if (t->query_err)
-		json_string(query_error_text(t->query_err));
+		json_str(stdout, query_error_text(t->query_err));
 	else
 		printf("null");
 	printf(",\"vmas\":[");
@@ -479,7 +484,8 @@ int main(int argc, char **argv)
 	if (t.query_err) {
 		fprintf(stderr, "%s: page tables of %s: %s\n", prog, opt.pidstr,
 			query_error_text(t.query_err));
-		return 1;
+		return t.query_err == -EPERM || t.query_err == -EACCES || t.query_err == -ESRCH ?
+		       EXIT_FAILURE : EXIT_UNAVAILABLE;
 	}
 	return 0;
 }

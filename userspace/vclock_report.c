@@ -12,8 +12,9 @@
  *   - the cost of one HPET counter load relative to a data-page load.
  *
  * Run as root in the guest with the module loaded (the CRIU facts come from
- * vclock-report-criu). Exit status: 0, 1 if a fact could not be measured
- * (its line says why), 2 on a usage error, 3 without the module.
+ * vclock-report-criu). Exit status (cli_common.h's table): 0, 1 if a fact
+ * could not be measured (its line says why), 2 on a usage error, 3 without
+ * the module.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -281,6 +282,21 @@ static void hpet_cost(int fd, unsigned int modes)
 	munmap(base, VCLOCK_MAP_SIZE);
 }
 
+static void usage(void)
+{
+	printf("Usage: %s [--help|--version]\n"
+	       "Print the facts this kernel shows about vclock's mapping, one\n"
+	       "'fact<TAB>value' line each: the strategies offered, requested -> effective\n"
+	       "cache mode of every page per strategy, the kernel's own [vvar]/[vdso]\n"
+	       "VMAs, what pagemap says of a PFN-mapped page, the HPET's cost. Run as root\n"
+	       "with the module loaded (make report runs it in every generation's guest).\n"
+	       "\n", prog);
+	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
+		"every fact was measured", "a fact could not be measured (its line says why)",
+		"an argument was given", "the module is not loaded", NULL,
+	});
+}
+
 int main(int argc, char **argv)
 {
 	struct vclock_info info;
@@ -291,17 +307,20 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc > 1) {
-		if (!strcmp(argv[1], "--version")) {
+		if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 			cli_print_version(prog);
 			return 0;
 		}
-		fprintf(stderr, "usage: %s (no arguments; run as root in the guest)\n", prog);
-		return !strcmp(argv[1], "--help") ? 0 : 2;
+		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+			usage();
+			return 0;
+		}
+		return cli_usage_error(prog, "no arguments expected ('%s')", argv[1]);
 	}
 	fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, VCLOCK_IOC_INFO, &info)) {
 		cli_report_device_error(prog, -errno);
-		return 3;
+		return EXIT_UNAVAILABLE;
 	}
 	uname(&u);
 	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");

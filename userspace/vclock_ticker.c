@@ -30,7 +30,6 @@
 #include "vclock_names.h"
 
 #define PROGRESS_INTERVAL_NS	(100 * 1000 * 1000)
-#define EXIT_WRITE_FAILED	4
 
 static const char *prog = "vclock-ticker";
 
@@ -86,9 +85,14 @@ static void usage(void)
 	       "  -V, --version         show the version\n"
 	       "\n"
 	       "SIGTERM or SIGINT stops it: the last record is written with running=0.\n"
-	       "Exit status: 0 stopped and time never went backwards, 1 time went backwards\n"
-	       "at least once, 2 usage error, 3 /dev/vclock not available, 4 the progress\n"
-	       "could not be written.\n", prog);
+	       "\n", prog);
+	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
+		"stopped, and time never went backwards",
+		"time went backwards at least once",
+		"a bad option, or a clock that cannot be read",
+		"/dev/vclock cannot be mapped (no --allow-fallback or --no-map)",
+		"the progress could not be written",
+	});
 }
 
 static int parse_options(int argc, char **argv)
@@ -319,14 +323,14 @@ int main(int argc, char **argv)
 			break;
 		if (now >= next) {
 			if (publish(true))
-				return EXIT_WRITE_FAILED;
+				return EXIT_OUTPUT;
 			next = now + PROGRESS_INTERVAL_NS;
 		}
 		if (opt.interval_us)
 			nanosleep(&pause, NULL);
 	}
 	if (publish(false))
-		return EXIT_WRITE_FAILED;
+		return EXIT_OUTPUT;
 	printf("%s: %lu reads, %lu backwards (max %lld ns), last %lld.%09ld\n", prog,
 	       progress.count, progress.violations, (long long)progress.max_backwards_ns,
 	       (long long)progress.last.tv_sec, progress.last.tv_nsec);

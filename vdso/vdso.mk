@@ -8,8 +8,10 @@
 # undefined symbols and produces no NEEDED entries.
 
 VDSO_HDRS    := $(wildcard vdso/*.h) include/vclock_abi.h
-VDSO_SRCS    := vdso/vclock_state.c vdso/vclock_entry.c
+VDSO_SRCS    := vdso/vclock_state.c vdso/vclock_entry.c vdso/vclock_getcpu.c
 VDSO_OBJS    := $(patsubst vdso/%.c,$(B)/obj/vdso/%.o,$(VDSO_SRCS))
+# The .so's getcpu object adds the plain "getcpu" alias (vclock_getcpu_so.c).
+VDSO_SO_OBJS := $(filter-out %/vclock_getcpu.o,$(VDSO_OBJS)) $(B)/obj/vdso/vclock_getcpu_so.o
 LIBVCLOCK_SO := $(B)/lib/libvclock.so
 LIBVCLOCK_A  := $(B)/lib/libvclock.a
 
@@ -24,9 +26,11 @@ $(B)/obj/vdso/%.o: vdso/%.c $(VDSO_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(VDSO_CFLAGS) -c -o $@ $<
 
-$(LIBVCLOCK_SO): $(VDSO_OBJS) vdso/libvclock.map
+$(B)/obj/vdso/vclock_getcpu_so.o: vdso/vclock_getcpu.c
+
+$(LIBVCLOCK_SO): $(VDSO_SO_OBJS) vdso/libvclock.map
 	@mkdir -p $(@D)
-	$(CC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) -o $@ $(VDSO_OBJS)
+	$(CC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) -o $@ $(VDSO_SO_OBJS)
 
 $(LIBVCLOCK_A): $(VDSO_OBJS)
 	@mkdir -p $(@D)

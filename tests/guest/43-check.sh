@@ -1,8 +1,11 @@
 #!/bin/sh
 # 43-check: vclock-check in the guest, module loaded: libvclock (linked in,
 # each strategy; and libvclock.so through --lib) passes with the library
-# mapped, the kernel's own vDSO passes as the control, NONE mode passes
-# through the fallback, and a deliberately broken library fails.
+# mapped, the kernel's own vDSO passes as the control, NONE mode is refused
+# (exit 3) unless --allow-fallback, then passes through the fallback; without
+# the module it is refused too, with the guest's insmod as the advice; --json
+# carries the cases, the library state and the guest's provenance; and a
+# deliberately broken library fails.
 . /opt/vclock/tests/tap.sh
 . /opt/vclock/tests/lib/vclock-module.sh
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
@@ -33,13 +36,42 @@ vc "libvclock.so via --lib, 2 s" --lib /opt/vclock/lib/libvclock.so -d 2 -t 2 --
 vc "the kernel's vDSO via --lib vdso (control), 2 s" --lib vdso -d 2 -t 2
 
 if echo none >/sys/module/vclock/parameters/clock_mode; then
-	vc "libvclock in NONE mode (syscall fallback), 1 s" -d 1 --no-abi --expect mapped
+	out=$(vclock-check -d 1 --no-abi 2>&1); rc=$?
+	[ $rc -eq 3 ] && echo "$out" | grep -q 'counter mode is none, so every reading is a system call' &&
+		ok "NONE mode without --allow-fallback: exit 3, says why" ||
+		{ not_ok "NONE mode without --allow-fallback (exit $rc)"; diag "$out"; }
+	vc "libvclock in NONE mode (syscall fallback) with --allow-fallback, 1 s" -d 1 --no-abi --expect mapped --allow-fallback
 	echo auto >/sys/module/vclock/parameters/clock_mode
 else
 	not_ok "clock_mode=none accepted"
 fi
 [ "$(cat /sys/module/vclock/parameters/clock_mode)" = hpet ] && ok "mode back to hpet" ||
 	not_ok "mode back to hpet ($(cat /sys/module/vclock/parameters/clock_mode))"
+
+# --json: cases, library state, provenance of the guest.
+js=$(vclock-check --json -d 0.5 --no-abi 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "--json exits 0" || { not_ok "--json exit $rc"; diag "$js"; }
+for want in '"verdict":"pass"' '"failed":0' '"state":"mapped"' '"from_mapping":true' '"clock_mode":"hpet"' \
+	    '"module":"1.0"' '"guest":true' '"accel":"(tcg|kvm)"' '"qemu":"QEMU emulator version [^"]+"' \
+	    '"commit":"[0-9a-f]{7,}' '"criu":"[0-9.]+"' '"date":"20[0-9-]{8}T' \
+	    '"cases":\[ *\{"ok":true'; do
+	echo "$js" | tr -d '\n' | grep -qE "$want" && ok "--json has /$want/" || { not_ok "--json has /$want/"; diag "$js"; }
+done
+echo "$js" | grep -qF "\"kernel\":\"$(uname -r)\"" && ok "--json has \"kernel\":\"$(uname -r)\"" ||
+	{ not_ok "--json has \"kernel\":\"$(uname -r)\""; diag "$js"; }
+
+# Without the module: refused, and inside the guest the advice is insmod.
+if vclock_unload; then
+	out=$(vclock-check -d 0.5 2>&1); rc=$?
+	[ $rc -eq 3 ] && echo "$out" | grep -q "not found — the module is not loaded: insmod /opt/vclock/kmod/vclock.ko" &&
+		ok "no module: exit 3, says insmod /opt/vclock/kmod/vclock.ko" || { not_ok "no module: exit $rc"; diag "$out"; }
+	echo "$out" | grep -q 'make demo' && not_ok "no module: no host advice in the guest" ||
+		ok "no module: no host advice in the guest"
+	vc "no module, --allow-fallback: the fallback passes, 1 s" -d 1 --no-abi --expect fallback
+	vclock_reload && ok "module reloaded" || not_ok "module reloaded"
+else
+	not_ok "unload the module (holders: $(vclock_holders))"
+fi
 
 out=$(vclock-check --lib $broken -d 0.5 2>&1); rc=$?
 [ $rc -eq 1 ] && ok "a broken library fails vclock-check (exit 1)" || not_ok "broken library: exit $rc"

@@ -85,6 +85,19 @@ for s in fault remap split mixed; do
 	echo "$js" | grep -q '"contrast":\[' && echo "$js" | grep -q '"path":"\[vvar' &&
 		echo "$js" | grep -q '"path":"\[vdso\]"' && ok "$s: --json lists [vvar] and [vdso]" ||
 		not_ok "$s: --json lists [vvar] and [vdso]"
+	# an unmapped page (the lab page before a touch, except remap) is null, not "0"/"-"
+	if [ $s = remap ]; then
+		echo "$js" | grep '"index":' | grep -q '"present":false' && not_ok "$s: --json: every page present" ||
+			ok "$s: --json: every page present"
+	else
+		echo "$js" | grep '"kind":"lab"' | grep -q '"present":false,"requested":"WB","pfn":null,"pte":null,"effective":null,"pat_index":null' &&
+			! echo "$js" | grep -qE '"pfn":"0x0"|"pfn":"0"|"effective":"-"' &&
+			ok "$s: --json: the unmapped lab page has pfn, pte, effective, pat_index null" ||
+			{ not_ok "$s: --json: unmapped page is null"; diag "$js"; }
+	fi
+	echo "$js" | tr -d '\n' | grep -qE '"provenance":\{"commit":"[0-9a-f]{7,}[^}]*"module":"1\.0"[^}]*"qemu":"QEMU[^}]*"accel":"(tcg|kvm)"[^}]*"guest":true' &&
+		ok "$s: --json provenance: commit, module 1.0, QEMU, accelerator, in the guest" ||
+		{ not_ok "$s: --json provenance"; diag "$(echo "$js" | head -n 1)"; }
 
 	kill -TERM $tpid; wait $tpid; rc=$?
 	[ $rc -eq 0 ] && ok "$s: ticker stopped cleanly" || not_ok "$s: ticker exit $rc"

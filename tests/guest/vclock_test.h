@@ -320,11 +320,12 @@ static inline uint64_t vt_raw_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Write @val to a (sysfs, proc) file in one write; 0 or -errno. */
+/* Write @val to a (sysfs, proc, tracefs) file in one write; 0 or -errno. */
 static inline int vt_write_file(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY), ret = 0;
+	int fd, ret = 0;
 
+	fd = open(path, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, val, strlen(val)) < 0)

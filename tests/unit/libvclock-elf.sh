@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # libvclock-elf: what binutils say about build/lib/libvclock.so and
 # libvclock.a: built like a vDSO (no NEEDED, no undefined symbols, no
-# relocations against symbols, both hash styles), exporting exactly the four
-# x86-64 vDSO names under LINUX_2.6 and the vclock_* API under VCLOCK_1, and
+# relocations against symbols, both hash styles), exporting exactly the
+# x86-64 vDSO names under LINUX_2.6 (the four clocks, __vdso_getcpu and its
+# weak alias getcpu) and the vclock_* API under VCLOCK_1, and
 # no divide instruction in the clock functions. Installed as build/unit/.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,14 +37,14 @@ relocs=$(readelf -rW "$so" | awk '/R_X86_64_/ && $3 != "R_X86_64_RELATIVE"')
 	{ not_ok "no relocations against symbols"; diag "$relocs"; }
 
 # Defined GLOBAL functions with their versions, e.g. __vdso_time@@LINUX_2.6
-exports=$(echo "$syms" | awk '$4 == "FUNC" && $5 == "GLOBAL" && $7 != "UND" { print $8 }' | sort)
+exports=$(echo "$syms" | awk '$4 == "FUNC" && ($5 == "GLOBAL" || $5 == "WEAK") && $7 != "UND" { print $8 }' | sort)
 want=$(printf '%s\n' __vdso_clock_getres@@LINUX_2.6 __vdso_clock_gettime@@LINUX_2.6 \
-	__vdso_gettimeofday@@LINUX_2.6 __vdso_time@@LINUX_2.6 \
+	__vdso_gettimeofday@@LINUX_2.6 __vdso_time@@LINUX_2.6 __vdso_getcpu@@LINUX_2.6 getcpu@@LINUX_2.6 \
 	vclock_clock_getres@@VCLOCK_1 vclock_clock_gettime@@VCLOCK_1 vclock_clock_mode@@VCLOCK_1 \
 	vclock_data_page@@VCLOCK_1 vclock_gettimeofday@@VCLOCK_1 vclock_init@@VCLOCK_1 \
 	vclock_set_strategy@@VCLOCK_1 vclock_status@@VCLOCK_1 vclock_time@@VCLOCK_1 | sort)
 if [ "$exports" = "$want" ]; then
-	ok "exports exactly the 4 vDSO names under LINUX_2.6 and 9 vclock_* names under VCLOCK_1"
+	ok "exports exactly the 6 vDSO names (4 clocks, __vdso_getcpu, getcpu) under LINUX_2.6 and 9 vclock_* names under VCLOCK_1"
 else
 	not_ok "exports exactly the vDSO names and the vclock_* API"
 	diag "$(diff <(echo "$want") <(echo "$exports"))"
@@ -61,11 +62,22 @@ for f in __vdso_clock_gettime __vdso_gettimeofday __vdso_time __vdso_clock_getre
 		not_ok "$f is vclock_${f#__vdso_} ($a vs $b)"
 done
 
+# getcpu is the kernel's weak alias of __vdso_getcpu (vdso.lds), in the .so only.
+a=$(echo "$syms" | awk '$8 == "__vdso_getcpu@@LINUX_2.6" { print $2 }')
+b=$(echo "$syms" | awk '$8 == "getcpu@@LINUX_2.6" && $5 == "WEAK" { print $2 }')
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "getcpu is a weak alias of __vdso_getcpu (0x$a)" ||
+	not_ok "getcpu is a weak alias of __vdso_getcpu ($a vs $b)"
+if [ -f "$ar" ]; then
+	nm --defined-only "$ar" 2>/dev/null | grep -qE ' [TtWw] getcpu$' &&
+		not_ok "libvclock.a does not define getcpu (it would interpose libc's)" ||
+		ok "libvclock.a does not define getcpu (it would interpose libc's)"
+fi
+
 stack=$(readelf -lW "$so" | awk '$1 == "GNU_STACK" { print $7 }')
 [ "$stack" = "RW" ] && ok "non-executable stack" || not_ok "non-executable stack ($stack)"
 
 # No divide on the clock paths (the ns -> s carry is a subtraction loop).
-for f in __vdso_clock_gettime __vdso_gettimeofday __vdso_time __vdso_clock_getres; do
+for f in __vdso_clock_gettime __vdso_gettimeofday __vdso_time __vdso_clock_getres __vdso_getcpu; do
 	dis=$(objdump -d --no-show-raw-insn "$so" | awk -v f="<$f>:" '$2 == f { p = 1; next } p && /^$/ { p = 0 } p')
 	[ -n "$dis" ] || { not_ok "$f disassembled"; continue; }
 	divs=$(echo "$dis" | grep -cE '\s(i?div[bwlq]?)\s')

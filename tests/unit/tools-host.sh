@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # tools-host: the built tools on the host, where /dev/vclock does not exist:
-# CLI conventions (--help, --version, bad options, exit codes, the error
-# that says what to do), vclock-check against the real vDSO, libvclock.so
-# and a deliberately broken library, the ticker and the preload shim in
-# fallback. Installed as build/unit/tools-host; finds the rest in build/.
+# CLI conventions (--help, --version, bad options, the one exit status
+# table of cli_common.h in every --help and in the README, the codes each
+# error case gives, the error that says what to do), vclock-check refusing
+# to pass without the mapping (and passing with --allow-fallback), against
+# the real vDSO, libvclock.so and a deliberately broken library, the ticker
+# and the preload shim in fallback. Installed as build/unit/tools-host;
+# finds the rest in build/.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -27,13 +30,37 @@ expect_output() {
 	if echo "$_out" | grep -qE -- "$_re"; then ok "$_name"; else not_ok "$_name"; diag "$_out"; fi
 }
 
-for t in vclock-check vclock-maps vclock-ticker; do
+# The one table (cli_common.h): code, common meaning; every --help prints
+# all five lines, and the README's table has the same codes and meanings.
+table='0 success
+1 failure
+2 usage error
+3 unavailable
+4 output not written'
+readme=$top/README.md
+for t in vclock-check vclock-maps vclock-ticker vclock-report; do
 	expect_exit "$t --help exits 0" 0 "$bin/$t" --help
-	expect_output "$t --help documents the exit status" 'Exit status' "$bin/$t" --help
+	expect_output "$t --help prints the common exit status table" '^Exit status \(the same table for every vclock tool\):$' "$bin/$t" --help
+	echo "$table" | while read -r code meaning; do
+		"$bin/$t" --help | grep -qE "^  $code  $meaning(:| \(not used by $t\))" || echo "$code $meaning"
+	done >"$tmp/missing"
+	[ ! -s "$tmp/missing" ] && ok "$t --help: codes 0-4 with the table's meanings" ||
+		{ not_ok "$t --help: codes 0-4 with the table's meanings"; diag "missing: $(cat "$tmp/missing")"; }
 	expect_output "$t --version names vclock and the ABI" "^$t \\(vclock\\) [0-9.]+ - ABI version 2" "$bin/$t" --version
 	expect_exit "$t --no-such-option exits 2" 2 "$bin/$t" --no-such-option
 	expect_output "$t bad option points to --help" "Try '$t --help'" "$bin/$t" --no-such-option
 done
+echo "$table" | while read -r code meaning; do
+	grep -qE "^\| $code \| $meaning \|" "$readme" || echo "$code $meaning"
+done >"$tmp/missing"
+[ ! -s "$tmp/missing" ] && ok "README's exit status table has codes 0-4 with the same meanings" ||
+	{ not_ok "README's exit status table"; diag "missing: $(cat "$tmp/missing")"; }
+# vclock-bench keeps its own help for now: it documents 0, 2 and 3.
+expect_exit "vclock-bench --help exits 0" 0 "$bin/vclock-bench" --help
+expect_output "vclock-bench --help: 3 is /dev/vclock not available" '3 /dev/vclock not available' "$bin/vclock-bench" --help
+expect_exit "vclock-bench --no-such-option exits 2" 2 "$bin/vclock-bench" --no-such-option
+expect_exit "vclock-report with an argument exits 2" 2 "$bin/vclock-report" extra
+expect_exit "vclock-check --json --tap exits 2" 2 "$bin/vclock-check" --json --tap
 expect_exit "vclock-check -d x exits 2" 2 "$bin/vclock-check" -d x
 expect_exit "vclock-check -t 0 exits 2" 2 "$bin/vclock-check" -t 0
 expect_exit "vclock-check -s bogus exits 2" 2 "$bin/vclock-check" -s bogus
@@ -50,13 +77,17 @@ if [ -e /dev/vclock ]; then
 	exit
 fi
 
-msg='/dev/vclock not found — load the module \(make demo does it in the guest\)'
+msg="/dev/vclock not found — the module is not loaded: on this machine 'sudo make install && sudo modprobe vclock'"
 expect_exit "vclock-ticker without the module exits 3" 3 "$bin/vclock-ticker" -n 10
 expect_output "vclock-ticker says what to do" "^vclock-ticker: $msg" "$bin/vclock-ticker" -n 10
 expect_exit "vclock-maps --map fault self without the module exits 3" 3 "$bin/vclock-maps" --map fault self
 expect_output "vclock-maps --map says what to do" "$msg" "$bin/vclock-maps" --map fault self
 expect_exit "vclock-maps self without a mapping exits 3" 3 "$bin/vclock-maps" self
 expect_output "vclock-maps says the process has no mapping" 'has no /dev/vclock mapping' "$bin/vclock-maps" self
+"$bin/vclock-ticker" -n 10 2>&1 | grep -q insmod && not_ok "... and not the guest's insmod outside the guest" ||
+	ok "... and not the guest's insmod outside the guest"
+expect_exit "vclock-report without the module exits 3" 3 "$bin/vclock-report"
+expect_output "vclock-report says what to do" "^vclock-report: $msg" "$bin/vclock-report"
 expect_exit "vclock-maps of a missing pid exits 1" 1 "$bin/vclock-maps" 2147483646
 expect_output "vclock-maps names the missing pid" 'no process 2147483646' "$bin/vclock-maps" 2147483646
 
@@ -83,9 +114,20 @@ kill -TERM $tpid; wait $tpid; rc=$?
 	{ not_ok "SIGTERM: exit 0, final record (exit $rc)"; diag "$(cat "$out" "$tmp/ticker.out")"; }
 
 expect_exit "vclock-check --lib vdso (the kernel's, the control) passes" 0 "$bin/vclock-check" --lib vdso -d 1 -t 2 -q
-expect_exit "vclock-check built-in libvclock in fallback passes" 0 "$bin/vclock-check" -d 1 -t 2 -q --expect fallback
+# Without the mapping libvclock's clocks are the syscalls: no pass by accident.
+out=$("$bin/vclock-check" -d 1 2>"$tmp/check.err"); rc=$?
+[ $rc -eq 3 ] && ok "vclock-check without the module fails by default (exit 3)" ||
+	{ not_ok "vclock-check without the module fails by default (exit $rc, want 3)"; diag "$out"; }
+grep -q "^vclock-check: libvclock is not serving from /dev/vclock (state fallback: $msg" "$tmp/check.err" &&
+	grep -q 'pass --allow-fallback to check the fallback path' "$tmp/check.err" &&
+	ok "... saying the library is not serving from the mapping, and what to do" ||
+	{ not_ok "... saying the library is not serving from the mapping"; diag "$(cat "$tmp/check.err")"; }
+echo "$out" | grep -qE '^(PASS|FAIL)|passed' && { not_ok "... and runs no case"; diag "$out"; } || ok "... and runs no case"
+expect_exit "vclock-check --lib libvclock.so without the module fails by default (exit 3)" 3 "$bin/vclock-check" --lib "$lib/libvclock.so" -d 1 -q
+expect_exit "vclock-check --allow-fallback (built-in libvclock) passes" 0 "$bin/vclock-check" -d 1 -t 2 -q --allow-fallback
+expect_exit "vclock-check built-in libvclock, --expect fallback passes" 0 "$bin/vclock-check" -d 1 -t 2 -q --expect fallback
 expect_exit "vclock-check --lib libvclock.so in fallback passes" 0 "$bin/vclock-check" --lib "$lib/libvclock.so" -d 1 -q --expect fallback
-expect_exit "vclock-check --expect mapped fails without the module" 1 "$bin/vclock-check" -d 0 --no-abi -q --expect mapped
+expect_exit "vclock-check --expect mapped fails without the module (exit 3)" 3 "$bin/vclock-check" -d 0 --no-abi -q --expect mapped
 expect_exit "vclock-check --lib of a missing file exits 3" 3 "$bin/vclock-check" --lib "$tmp/none.so"
 expect_exit "vclock-check --lib of a library without the vDSO names exits 3" 3 "$bin/vclock-check" --lib "$lib/vclock-preload.so"
 broken=$("$bin/vclock-check" --lib "$helpers/libvclock-broken.so" -d 0.3 --tap 2>&1); rc=$?

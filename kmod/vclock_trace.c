@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vclock_trace.c - the trace events' definitions (vclock_trace.h).
+ */
+#include "vclock.h"
+
+#define CREATE_TRACE_POINTS
+#include "vclock_trace.h"
