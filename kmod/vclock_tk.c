@@ -34,6 +34,7 @@
 #include "vclock_trace.h"
 
 #include <linux/clocksource.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/moduleparam.h>
 #include <linux/pvclock_gtod.h>
@@ -60,6 +61,8 @@
 #define VCLOCK_MAX_SLACK_NS	(50 * NSEC_PER_USEC)
 /* Never wait longer than this for the kernel to catch up (switch to NONE). */
 #define VCLOCK_CATCHUP_MAX_NS	(100 * NSEC_PER_USEC)
+/* Updates a leave for NONE may be put off (and a clock_mode write waits). */
+#define VCLOCK_LEAVE_TRIES	8
 
 unsigned int vclock_update_us = 4000;
 
@@ -105,6 +108,8 @@ static struct {
 
 	/* statistics, for the status file */
 	u64 updates, inexact, steps, steered, failed_anchors, rebases, busy_skips;
+	u64 deferred_leaves;	/* NONE put off: too far ahead to wait */
+	unsigned int leave_put_off;	/* consecutive updates that did */
 	bool catching_up;	/* seq odd, lock free: see vclock_wait_catch_up() */
 	u64 max_ahead_ns, last_ahead_ns, catchup_waits;
 	u64 last_update_mono, last_update_raw;
@@ -443,6 +448,20 @@ static bool vclock_counter_lost(u64 floor, u64 mono)
 	return line > kernel + margin || line + margin < kernel;
 }
 
+/*
+ * How far the published MONOTONIC (@floor, at counter value @c) is ahead of
+ * the kernel's, at most: the anchor extrapolated at the nominal rate (a few
+ * microseconds of counter), plus its slack.
+ */
+static u64 vclock_ahead(u64 floor, u64 c, const struct vclock_anchor *a)
+{
+	u64 dc = (c - a->cycles) & tk.mask;
+	u64 kernel = a->mono + ((dc * tk.nominal_mult) >> tk.shift);
+	u64 slack = ((a->slack * tk.nominal_mult) >> tk.shift) + 1;
+
+	return floor > kernel ? floor - kernel + slack : slack;
+}
+
 /* One update; called from the hrtimer and from process context. */
 static void vclock_tk_update(void)
 {
@@ -452,11 +471,13 @@ static void vclock_tk_update(void)
 	u64 dc, km, kr, interval;
 	u32 rate_m, rate_r;
 	int mode = vclock_pick_mode();
-	u64 mask = vclock_mode_mask(mode);
+	/* Going to NONE, the anchor is on the counter we leave. */
+	int amode = mode != VCLOCK_MODE_NONE ? mode : READ_ONCE(tk.mode);
+	u64 mask = vclock_mode_mask(amode);
 	bool catch_up = false, waited;
 	unsigned long flags;
 
-	if (mode != VCLOCK_MODE_NONE && !vclock_anchor(mode, mask, &a)) {
+	if (amode != VCLOCK_MODE_NONE && !vclock_anchor(amode, mask, &a)) {
 		tk.failed_anchors++;
 		return;
 	}
@@ -481,7 +502,7 @@ static void vclock_tk_update(void)
 		dc = (c_old - tk.cycle_last) & tk.mask;
 		floor_m = vclock_line_at(&tk.mono, dc, &fm);
 		floor_r = vclock_line_at(&tk.raw, dc, &fr);
-		if (mode != VCLOCK_MODE_NONE &&
+		if (amode != VCLOCK_MODE_NONE &&
 		    (tk.suspended || vclock_counter_lost(floor_m, a.mono))) {
 			/*
 			 * The counter lost track: the floor is where the
@@ -499,12 +520,33 @@ static void vclock_tk_update(void)
 	}
 	tk.suspended = false;
 
+	if (mode == VCLOCK_MODE_NONE && tk.mode == amode && a.valid &&
+	    tk.leave_put_off < VCLOCK_LEAVE_TRIES &&
+	    vclock_ahead(floor_m, c_old, &a) > VCLOCK_CATCHUP_MAX_NS / 2) {
+		/*
+		 * Too far ahead of the kernel to wait for it (a clocksource
+		 * switch just cost the kernel that much): stay on the counter
+		 * and slow down to meet the kernel at the next update, then
+		 * leave. The counter is still good for that long; it is its
+		 * accuracy over time, or the user, that asks us to leave.
+		 */
+		mode = tk.mode;
+		c_now = c_old;
+		tk.leave_put_off++;
+		tk.deferred_leaves++;
+	} else {
+		tk.leave_put_off = 0;
+	}
 	trace_vclock_mode_switch(tk.mode, mode);
 	if (mode == VCLOCK_MODE_NONE) {
+		/*
+		 * The page keeps its old mode until the kernel has caught
+		 * up: a reader that saw NONE now would make the syscall at
+		 * once and get a time below what the page just gave.
+		 */
 		catch_up = tk.mode != VCLOCK_MODE_NONE;
 		tk.mode = VCLOCK_MODE_NONE;
 		tk.base.valid = false;
-		vd->clock_mode = VCLOCK_MODE_NONE;
 		goto out;
 	}
 
@@ -580,6 +622,8 @@ out:
 		tk.catching_up = false;
 		tk.catchup_waits += waited;
 	}
+	if (tk.mode == VCLOCK_MODE_NONE)
+		vd->clock_mode = VCLOCK_MODE_NONE;
 	vclock_write_end(vd);
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
@@ -758,6 +802,8 @@ static bool vclock_mode_available(int mode)
 /* With the parameter lock held (the clock_mode setter). */
 int vclock_tk_request_mode(int mode)
 {
+	int i;
+
 	if (!tk.running) {
 		/* At load, before the counters are probed: init checks it. */
 		WRITE_ONCE(tk.req_mode, mode);
@@ -769,7 +815,15 @@ int vclock_tk_request_mode(int mode)
 		return -EINVAL;
 	}
 	WRITE_ONCE(tk.req_mode, mode);
-	vclock_tk_update();	/* readers follow at once */
+	vclock_tk_update();
+	/*
+	 * Readers follow at once, except when a leave for NONE is put off
+	 * (the page too far ahead of the kernel to wait, see
+	 * vclock_tk_update()): then the next updates finish it, and the
+	 * writer returns when they have, so that it reads back what it set.
+	 */
+	for (i = 0; READ_ONCE(tk.mode) != vclock_pick_mode() && i < VCLOCK_LEAVE_TRIES; i++)
+		msleep(DIV_ROUND_UP(READ_ONCE(vclock_update_us), USEC_PER_MSEC));
 	return 0;
 }
 
@@ -807,6 +861,7 @@ void vclock_tk_status(struct seq_file *m)
 		   tk.discontinuities, tk.busy_skips);
 	seq_printf(m, "steps_forward: %llu\nsteered: %llu\nlast_ahead_ns: %llu\nmax_ahead_ns: %llu\ncatchup_waits: %llu\n",
 		   tk.steps, tk.steered, tk.last_ahead_ns, tk.max_ahead_ns, tk.catchup_waits);
+	seq_printf(m, "deferred_leaves: %llu\n", tk.deferred_leaves);
 }
 
 /* ---- suspend and resume -------------------------------------------------- */

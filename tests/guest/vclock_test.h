@@ -343,14 +343,12 @@ static inline int vt_param_write(const char *name, const char *val)
 	return vt_write_file(path, val);
 }
 
-static inline int vt_param_read(const char *name, char *out, size_t size)
+/* The first line of a (sysfs, proc) file, without its newline; 0 or -errno. */
+static inline int vt_read_file(const char *path, char *out, size_t size)
 {
-	char path[128];
-	FILE *f;
+	FILE *f = fopen(path, "r");
 	int ok;
 
-	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
-	f = fopen(path, "r");
 	if (!f)
 		return -errno;
 	ok = fgets(out, (int)size, f) != NULL;
@@ -359,6 +357,14 @@ static inline int vt_param_read(const char *name, char *out, size_t size)
 		return -EIO;
 	out[strcspn(out, "\n")] = 0;
 	return 0;
+}
+
+static inline int vt_param_read(const char *name, char *out, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
+	return vt_read_file(path, out, size);
 }
 
 /* ---- loading and unloading the module (suites that reload it) ---- */
