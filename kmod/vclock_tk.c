@@ -31,6 +31,7 @@
  * views of vclock_timens.c), inside the same seqcount.
  */
 #include "vclock.h"
+#include "vclock_tk_line.h"
 #include "vclock_trace.h"
 
 #include <linux/clocksource.h>
@@ -76,13 +77,6 @@ struct vclock_anchor {
 	s64 offs_tai;		/* TAI - MONOTONIC */
 	u64 slack;		/* ns the anchor may be off by; 0: exact */
 	bool valid;
-};
-
-/* One published clock line: its value at cycle_last and its rate. */
-struct vclock_line {
-	u64 ns;
-	u64 frac;		/* below ns, in units of 2^-shift ns */
-	u32 mult;
 };
 
 static struct {
@@ -256,29 +250,6 @@ static bool vclock_anchor(int mode, u64 mask, struct vclock_anchor *a)
 	return a->valid;
 }
 
-/* A line's value @delta cycles after cycle_last. */
-static u64 vclock_line_at(const struct vclock_line *l, u64 delta, u64 *frac)
-{
-	u64 f = l->frac + delta * l->mult;
-
-	*frac = f & (BIT_ULL(tk.shift) - 1);
-	return l->ns + (f >> tk.shift);
-}
-
-/* The kernel's rate between two anchors, as a mult; nominal if implausible. */
-static u32 vclock_rate(u64 ns, u64 cycles)
-{
-	u32 nominal = tk.nominal_mult;
-	u64 m;
-
-	if (!cycles || ns > 10 * NSEC_PER_SEC)
-		return nominal;
-	m = div64_u64(ns << tk.shift, cycles);
-	if (m > nominal + nominal / 8 || m < nominal - nominal / 8)
-		return nominal;
-	return (u32)m;
-}
-
 /* The kernel's own rate in our shift: right for its clocksource, at once. */
 static u32 vclock_kernel_rate(u32 kmult)
 {
@@ -292,30 +263,16 @@ static u32 vclock_kernel_rate(u32 kmult)
 	return m && m <= U32_MAX ? (u32)m : tk.nominal_mult;
 }
 
-/*
- * New line from the published value @floor (+@floor_frac) and the kernel's
- * value @target at the same instant: step forward to the kernel, or, if we
- * are ahead, stay continuous and slow down to meet it one interval later.
- */
+/* The new line (vclock_line_steer()), counted for the status file. */
 static void vclock_steer(struct vclock_line *l, u64 floor, u64 floor_frac,
 			 u64 target, u32 rate, u64 interval_cycles)
 {
-	u64 ahead, corr;
+	u64 ahead = vclock_line_steer(l, tk.shift, floor, floor_frac, target, rate,
+				      interval_cycles);
 
 	if (target > floor) {
-		l->ns = target;
-		l->frac = 0;
-		l->mult = rate;
 		tk.steps++;
-		return;
-	}
-	ahead = floor - target;
-	l->ns = floor;
-	l->frac = floor_frac;
-	corr = div64_u64(min_t(u64, ahead, NSEC_PER_SEC) << tk.shift,
-			 max_t(u64, interval_cycles, 1));
-	l->mult = rate - (u32)min_t(u64, corr, rate / 2);
-	if (ahead) {
+	} else if (ahead) {
 		tk.steered++;
 		tk.last_ahead_ns = ahead;
 		tk.max_ahead_ns = max(tk.max_ahead_ns, ahead);
@@ -423,45 +380,6 @@ static bool vclock_wait_catch_up(unsigned long *flags, bool may_wait)
 	return true;
 }
 
-/*
- * Has the counter lost track of time since the last update? The HPET is
- * reset on resume, the TSC counts a sleep MONOTONIC excludes (or is reset by
- * real S3), an update later than the mask allows wraps the HPET (~43 s at
- * 100 MHz), delta * mult overflows past VCLOCK_MAX_DELTA_MS. Then what our
- * line says has elapsed since its base disagrees with what the kernel says
- * elapsed since the last anchor, beyond a margin for our steering and for
- * an update that ran late.
- */
-static bool vclock_counter_lost(u64 floor, u64 mono)
-{
-	u64 line = floor - tk.mono.ns, kernel = mono - tk.last_update_mono;
-	/*
-	 * Far beyond any steering: a line merely ahead of the kernel must keep
-	 * its floor (never backwards); this is for counters that jumped.
-	 */
-	u64 margin = NSEC_PER_SEC + kernel / 8;
-
-	if (mono < tk.last_update_mono)
-		return false;	/* an anchor older than the last update's */
-	if (floor < tk.mono.ns)
-		return true;	/* delta * mult overflowed */
-	return line > kernel + margin || line + margin < kernel;
-}
-
-/*
- * How far the published MONOTONIC (@floor, at counter value @c) is ahead of
- * the kernel's, at most: the anchor extrapolated at the nominal rate (a few
- * microseconds of counter), plus its slack.
- */
-static u64 vclock_ahead(u64 floor, u64 c, const struct vclock_anchor *a)
-{
-	u64 dc = (c - a->cycles) & tk.mask;
-	u64 kernel = a->mono + ((dc * tk.nominal_mult) >> tk.shift);
-	u64 slack = ((a->slack * tk.nominal_mult) >> tk.shift) + 1;
-
-	return floor > kernel ? floor - kernel + slack : slack;
-}
-
 /* One update; called from the hrtimer and from process context. */
 static void vclock_tk_update(void)
 {
@@ -499,11 +417,11 @@ static void vclock_tk_update(void)
 	c_old = vclock_read(tk.mode);
 	c_now = tk.mode == mode ? c_old : vclock_read(mode);
 	if (tk.mode != VCLOCK_MODE_NONE) {
-		dc = (c_old - tk.cycle_last) & tk.mask;
-		floor_m = vclock_line_at(&tk.mono, dc, &fm);
-		floor_r = vclock_line_at(&tk.raw, dc, &fr);
+		dc = vclock_line_delta(c_old, tk.cycle_last, tk.mask);
+		floor_m = vclock_line_at(&tk.mono, tk.shift, dc, &fm);
+		floor_r = vclock_line_at(&tk.raw, tk.shift, dc, &fr);
 		if (amode != VCLOCK_MODE_NONE &&
-		    (tk.suspended || vclock_counter_lost(floor_m, a.mono))) {
+		    (tk.suspended || vclock_line_lost(floor_m, tk.mono.ns, a.mono, tk.last_update_mono))) {
 			/*
 			 * The counter lost track: the floor is where the
 			 * lines stood at suspend (no reader ran since), or
@@ -522,7 +440,8 @@ static void vclock_tk_update(void)
 
 	if (mode == VCLOCK_MODE_NONE && tk.mode == amode && a.valid &&
 	    tk.leave_put_off < VCLOCK_LEAVE_TRIES &&
-	    vclock_ahead(floor_m, c_old, &a) > VCLOCK_CATCHUP_MAX_NS / 2) {
+	    vclock_line_ahead(floor_m, c_old, a.cycles, a.mono, a.slack, tk.mask,
+			      tk.nominal_mult, tk.shift) > VCLOCK_CATCHUP_MAX_NS / 2) {
 		/*
 		 * Too far ahead of the kernel to wait for it (a clocksource
 		 * switch just cost the kernel that much): stay on the counter
@@ -570,15 +489,15 @@ static void vclock_tk_update(void)
 	 */
 	rate_m = rate_r = tk.nominal_mult;
 	if (tk.base.valid) {
-		dc = (a.cycles - tk.base.cycles) & tk.mask;
-		rate_m = vclock_rate(a.mono - tk.base.mono, dc);
-		rate_r = vclock_rate(a.raw - tk.base.raw, dc);
+		dc = vclock_line_delta(a.cycles, tk.base.cycles, tk.mask);
+		rate_m = vclock_line_rate(a.mono - tk.base.mono, dc, tk.nominal_mult, tk.shift);
+		rate_r = vclock_line_rate(a.raw - tk.base.raw, dc, tk.nominal_mult, tk.shift);
 	} else if (!a.slack) {
 		rate_m = vclock_kernel_rate(READ_ONCE(tk.kmult));
 		rate_r = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
 	}
 
-	dc = (c_now - a.cycles) & tk.mask;
+	dc = vclock_line_delta(c_now, a.cycles, tk.mask);
 	km = a.mono + ((dc * rate_m) >> tk.shift);
 	kr = a.raw + ((dc * rate_r) >> tk.shift);
 	if (tk.mode == VCLOCK_MODE_NONE) {
@@ -879,9 +798,9 @@ static int vclock_tk_suspend(void)
 
 	raw_spin_lock(&tk.lock);
 	if (tk.mode != VCLOCK_MODE_NONE) {
-		dc = (vclock_read(tk.mode) - tk.cycle_last) & tk.mask;
-		tk.susp_mono = vclock_line_at(&tk.mono, dc, &frac);
-		tk.susp_raw = vclock_line_at(&tk.raw, dc, &frac);
+		dc = vclock_line_delta(vclock_read(tk.mode), tk.cycle_last, tk.mask);
+		tk.susp_mono = vclock_line_at(&tk.mono, tk.shift, dc, &frac);
+		tk.susp_raw = vclock_line_at(&tk.raw, tk.shift, dc, &frac);
 		tk.suspended = true;
 	}
 	raw_spin_unlock(&tk.lock);

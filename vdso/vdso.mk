@@ -65,5 +65,10 @@ $(B)/unit/lib-fakedev: tests/unit/lib_fakedev.c tests/unit/seq_writer.h tests/gu
 $(B)/unit/libvclock-elf: tests/unit/libvclock-elf.sh $(LIBVCLOCK_SO) $(LIBVCLOCK_A)
 	@install -D -m 755 $< $@
 
-UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev \
+# The timekeeper's line arithmetic (kmod/vclock_tk_line.h), pure.
+$(B)/unit/tk-line: tests/unit/tk_line_test.c kmod/vclock_tk_line.h tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -I$(TOP)/kmod -o $@ $<
+
+UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev $(B)/unit/tk-line \
 	      $(B)/unit/libvclock-elf
