@@ -123,7 +123,7 @@ image: kmod guest-tree
 
 # clean keeps what vm/gen fetched (build/gen/*/root, env); distclean does not.
 clean:
-	rm -rf $(TOP)/out $(filter-out $(B)/gen,$(wildcard $(B)/*)) $(B)/gen/*/guest \
+	rm -rf $(TOP)/out $(filter-out $(B)/gen $(B)/kernel-source,$(wildcard $(B)/*)) $(B)/gen/*/guest \
 		$(B)/gen/*/kbuild $(B)/gen/*/initramfs.cpio.gz* $(B)/gen/*/root/vclock-build
 	rm -rf kmod/*.o kmod/.*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers \
 		kmod/modules.order kmod/.tmp_versions

@@ -72,7 +72,7 @@ static inline bool vclock_follow_pte(struct vm_area_struct *vma,
 	follow_pfnmap_end(&args);
 	return true;
 #else
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE lock follow_pte() takes */
 	pte_t *ptep, pte;
 #if VCLOCK_KERNEL_AT_LEAST(6, 10)
 	if (follow_pte(vma, addr, &ptep, &ptl))

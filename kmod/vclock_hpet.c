@@ -9,7 +9,7 @@
  * and it advances; otherwise the module still loads, HPET mode is reported
  * unavailable, and the HPET page of a mapping faults with SIGBUS.
  */
-#include "vclock.h"
+#include "vclock_internal.h"
 
 #include <linux/acpi.h>
 #include <linux/delay.h>
@@ -19,9 +19,9 @@
 
 /* The HPET spec caps the period at 100 ns (0x05F5E100 fs). */
 #define HPET_MAX_PERIOD_FS	100000000u
-#define HPET_CAP_COUNT_64	(1u << 13)
+#define HPET_CAP_COUNT_64	BIT(13)
 #define HPET_CAP_NUM_TIM(c)	((((c) >> 8) & 0x1f) + 1)
-#define HPET_CONF_ENABLE	(1u << 0)
+#define HPET_CONF_ENABLE	BIT(0)
 
 struct vclock_hpet vclock_hpet;
 
@@ -60,9 +60,9 @@ static bool vclock_hpet_check(void)
 			&h->address);
 		return false;
 	}
-	/* 100 us is at least 1000 ticks of the slowest legal HPET (10 MHz). */
+	/* 100 us is at least 1000 ticks of the slowest legal HPET (10 MHz); init sleeps. */
 	c0 = vclock_hpet_counter();
-	udelay(100);
+	usleep_range(100, 200);
 	c1 = vclock_hpet_counter();
 	if (c1 == c0) {
 		pr_warn("HPET at %pa does not count (stuck at %u): HPET mode unavailable\n",

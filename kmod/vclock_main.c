@@ -8,7 +8,7 @@
  * Linux v4.6 did for every process's [vvar] and removed in v4.7. See
  * include/vclock_abi.h for the layout and ioctls, vclock.h for the parts.
  */
-#include "vclock.h"
+#include "vclock_internal.h"
 
 #include <linux/fs.h>
 #include <linux/miscdevice.h>

@@ -23,7 +23,7 @@
  * them and vmf_insert_pfn_prot()'s COW assertion can never fire. It cannot be
  * split (partial munmap/mprotect/mremap fail) nor grown (VM_DONTEXPAND).
  */
-#include "vclock.h"
+#include "vclock_internal.h"
 #include "vclock_trace.h"
 
 #include <linux/mm.h>
@@ -305,14 +305,4 @@ void vclock_mmap_status(struct seq_file *m)
 		seq_printf(m, " %s=%ld", page_names[i],
 			   atomic_long_read(&vclock_faults[i]));
 	seq_putc(m, '\n');
-}
-
-long vclock_live_vma_count(void)
-{
-	long n = 0;
-	int i;
-
-	for (i = 0; i < VCLOCK_NR_STRATEGIES; i++)
-		n += atomic_long_read(&vclock_live_vmas[i]);
-	return n;
 }

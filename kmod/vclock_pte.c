@@ -5,10 +5,10 @@
  * For every page of every vclock VMA of a process: whether a PTE maps it,
  * the pfn, and the cache mode the CPU will use, decoded from the PTE's
  * PAT/PCD/PWT bits through the PAT MSR, next to the mode the module asked
- * for. The two differ when PAT overrules a request (a UC request on plain
- * RAM stays WB: seed 003).
+ * for. The two differ when PAT overrules a request: a UC request on plain
+ * RAM stays WB (the lab page shows it; 22-kmod-pat tests it).
  */
-#include "vclock.h"
+#include "vclock_internal.h"
 
 #include <linux/capability.h>
 #include <linux/fs.h>
@@ -23,11 +23,10 @@
 
 static u64 vclock_pat_msr;
 
-int vclock_pte_init(void)
+void vclock_pte_init(void)
 {
 	if (vclock_rdmsr_safe(MSR_IA32_CR_PAT, &vclock_pat_msr))
 		vclock_pat_msr = 0x0007040600070406ull;	/* power-on default */
-	return 0;
 }
 
 static enum vclock_cache vclock_pat_type(unsigned int index)

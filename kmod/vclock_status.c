@@ -3,7 +3,7 @@
  * vclock_status.c - /sys/kernel/debug/vclock/status: everything a person
  * wants to know about the module without a tool.
  */
-#include "vclock.h"
+#include "vclock_internal.h"
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -28,11 +28,11 @@ static int vclock_status_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(vclock_status);
 
-int vclock_status_init(void)
+/* debugfs is optional: without it (or on its errors) there is no status file. */
+void vclock_status_init(void)
 {
 	vclock_debugfs = debugfs_create_dir(VCLOCK_NAME, NULL);
 	debugfs_create_file("status", 0444, vclock_debugfs, NULL, &vclock_status_fops);
-	return 0;
 }
 
 void vclock_status_exit(void)

@@ -23,7 +23,7 @@
  * later (setns, or a child forked after unshare(CLONE_NEWTIME)) keeps what
  * its mapping was made with and must map the device again.
  */
-#include "vclock.h"
+#include "vclock_internal.h"
 #include "vclock_trace.h"
 
 #include <linux/kref.h>
@@ -113,6 +113,7 @@ void vclock_views_end(const struct vclock_data *src)
 	raw_spin_lock(&views_lock);
 	list_for_each_entry(v, &views, node)
 		vclock_view_fill(v, src);
+	/* The data before the even seq: pairs with the reader's barrier before retry(). */
 	smp_wmb();
 	list_for_each_entry(v, &views, node)
 		WRITE_ONCE(v->vd->seq, src->seq + 1);

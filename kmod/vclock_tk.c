@@ -30,7 +30,7 @@
  * Every write also rewrites the pages of time namespaces with offsets (the
  * views of vclock_timens.c), inside the same seqcount.
  */
-#include "vclock.h"
+#include "vclock_internal.h"
 #include "vclock_tk_line.h"
 #include "vclock_trace.h"
 
@@ -296,6 +296,7 @@ static void vclock_write_end(struct vclock_data *vd)
 	vd->update_count++;
 	vd->checksum = vclock_data_checksum(vd);
 	vclock_views_end(vd);
+	/* The data before the even seq: pairs with the reader's barrier before retry(). */
 	smp_wmb();
 	WRITE_ONCE(vd->seq, vd->seq + 1);
 }
@@ -421,7 +422,8 @@ static void vclock_tk_update(void)
 		floor_m = vclock_line_at(&tk.mono, tk.shift, dc, &fm);
 		floor_r = vclock_line_at(&tk.raw, tk.shift, dc, &fr);
 		if (amode != VCLOCK_MODE_NONE &&
-		    (tk.suspended || vclock_line_lost(floor_m, tk.mono.ns, a.mono, tk.last_update_mono))) {
+		    (tk.suspended ||
+		     vclock_line_lost(floor_m, tk.mono.ns, a.mono, tk.last_update_mono))) {
 			/*
 			 * The counter lost track: the floor is where the
 			 * lines stood at suspend (no reader ran since), or
@@ -431,7 +433,8 @@ static void vclock_tk_update(void)
 				  (a.mono - min(a.mono, tk.last_update_mono));
 			floor_r = tk.suspended ? tk.susp_raw : tk.raw.ns +
 				  (a.raw - min(a.raw, tk.last_update_raw));
-			fm = fr = 0;
+			fm = 0;
+			fr = 0;
 			tk.base.valid = false;
 			tk.discontinuities++;
 		}
@@ -473,7 +476,8 @@ static void vclock_tk_update(void)
 		vclock_mode_scale(mode, &tk.nominal_mult, &tk.shift);
 		tk.mask = mask;
 		tk.base.valid = false;
-		fm = fr = 0;	/* the fractions were in the old shift */
+		fm = 0;		/* the fractions were in the old shift */
+		fr = 0;
 	}
 	if (a.slack)	/* cycles to ns, rounded up */
 		a.slack = ((a.slack * tk.nominal_mult) >> tk.shift) + 1;
@@ -487,7 +491,8 @@ static void vclock_tk_update(void)
 	 * The rate: measured since the base anchor; without one (a new mode),
 	 * the kernel's own when this is its clocksource, else nominal.
 	 */
-	rate_m = rate_r = tk.nominal_mult;
+	rate_m = tk.nominal_mult;
+	rate_r = tk.nominal_mult;
 	if (tk.base.valid) {
 		dc = vclock_line_delta(a.cycles, tk.base.cycles, tk.mask);
 		rate_m = vclock_line_rate(a.mono - tk.base.mono, dc, tk.nominal_mult, tk.shift);
@@ -660,8 +665,9 @@ static int vclock_mode_set(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	name = strim(buf);
 	if (!strcmp(name, "auto"))
-		mode = VCLOCK_MODE_AUTO;
-	else if ((mode = match_string(mode_names, ARRAY_SIZE(mode_names), name)) < 0)
+		return vclock_tk_request_mode(VCLOCK_MODE_AUTO);
+	mode = match_string(mode_names, ARRAY_SIZE(mode_names), name);
+	if (mode < 0)
 		return -EINVAL;
 	return vclock_tk_request_mode(mode);
 }

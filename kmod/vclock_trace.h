@@ -25,7 +25,7 @@
 
 #include <vclock_abi.h>
 
-#include "vclock.h"
+#include "vclock_internal.h"
 
 #define vclock_show_mode(m)						\
 	__print_symbolic(m, { VCLOCK_MODE_NONE, "none" },		\

@@ -39,6 +39,19 @@ UNIT_TESTS += $(B)/unit/summarize_test $(B)/unit/vm_run_test $(B)/unit/install_t
 	      $(B)/unit/readme_commands_test
 $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
+
+# The kernel's checkpatch.pl and timers selftests, from Debian's linux-source
+# package (third-party tools, run, never copied; kept by make clean).
+KSRC := $(B)/kernel-source
+$(KSRC)/package:
+	vm/kernel-source $(KSRC)
+UNIT_TESTS += $(B)/unit/checkpatch_test
+$(B)/unit/checkpatch_test: $(KSRC)/package
+KSELFTEST_TIMERS := inconsistency-check nanosleep clocksource-switch
+GUEST_FILES += $(patsubst %,$(G)/oracles/timers/%,$(KSELFTEST_TIMERS))
+$(G)/oracles/timers/%: $(KSRC)/package
+	@mkdir -p $(@D)
+	$(CC) -O2 -w -o $@ $(KSRC)/linux/tools/testing/selftests/timers/$*.c -lrt
 $(eval $(call guest_suite,23-kmod-timekeeper,kmod_timekeeper,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
 $(eval $(call guest_suite,30-abuse-input,abuse_input))
 $(eval $(call guest_suite,31-abuse-fuzz,abuse_fuzz))

@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vclock.h - what the parts of the vclock module share.
+ * vclock_internal.h - what the parts of the vclock module share (the ABI
+ * user space sees is include/vclock_abi.h; the library's public header is
+ * vdso/vclock.h).
  *
- *   vclock_main.c    module init/exit, the misc device, ioctls, parameters
+ *   vclock_main.c    module init/exit, the misc device, ioctls, hpet_address
  *   vclock_mmap.c    the mapping: mmap rules, population strategies, .fault
  *   vclock_hpet.c    finding and checking the HPET
- *   vclock_tk.c      the timekeeper that publishes struct vclock_data
+ *   vclock_tk.c      the timekeeper that publishes struct vclock_data, and
+ *                    its parameters (clock_mode, update_us)
+ *   vclock_tk_line.h the timekeeper's arithmetic, pure (host-tested)
  *   vclock_pte.c     introspection: what the page tables really hold
  *   vclock_status.c  the debugfs status file
  *   vclock_timens.c  data pages for time namespaces (views)
  */
-#ifndef _VCLOCK_H
-#define _VCLOCK_H
+#ifndef _VCLOCK_INTERNAL_H
+#define _VCLOCK_INTERNAL_H
 
 /* Included first by every file of the module, so this prefix applies. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -36,6 +40,7 @@ struct vclock_hpet {
 	bool counter_64;
 	bool usable;			/* present, sane period, counting */
 };
+
 extern struct vclock_hpet vclock_hpet;
 
 int vclock_hpet_init(unsigned long address_param);
@@ -74,19 +79,18 @@ void vclock_mmap_exit(void);
 unsigned int vclock_strategies(void);		/* bitmask available */
 enum vclock_cache vclock_requested_cache(unsigned int lab, unsigned int page);
 void vclock_mmap_status(struct seq_file *m);
-long vclock_live_vma_count(void);
 
 /* ---- vclock_pte.c ---- */
 long vclock_query(struct file *file, struct vclock_query __user *uq);
 bool vclock_show_phys(struct file *file);
-int vclock_pte_init(void);
+void vclock_pte_init(void);
 
 /* ---- vclock_status.c ---- */
-int vclock_status_init(void);
+void vclock_status_init(void);
 void vclock_status_exit(void);
 
 /* ---- vclock_main.c ---- */
 unsigned int vclock_file_strategy(struct file *file);
 extern atomic_long_t vclock_open_files;
 
-#endif /* _VCLOCK_H */
+#endif /* _VCLOCK_INTERNAL_H */

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Host test: the kernel's own scripts/checkpatch.pl --strict on every file of
+# kmod/ (fetched by vm/kernel-source from Debian's linux-source package). Two
+# kinds of report are expected and allowed, nothing else:
+#   - vclock_compat.h comparing LINUX_VERSION_CODE: that is its job, and
+#     the one place the module does it;
+#   - vclock_trace.h's TRACE_EVENT() layout (TP_PROTO( ... on lines of their
+#     own, aligned as the kernel's include/trace/events/ headers are).
+# A file is one case; its reports are printed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
+cp=$top/build/kernel-source/linux/scripts/checkpatch.pl
+[ -f "$cp" ] || { echo "Bail out! no checkpatch.pl: run vm/kernel-source $top/build/kernel-source"; exit 1; }
+
+diag "checkpatch from $(cat "$top/build/kernel-source/package")"
+for f in "$top"/kmod/*.c "$top"/kmod/*.h; do
+	name=kmod/${f##*/}
+	out=$(cd "$top" && perl "$cp" --strict --no-tree --terse --show-types -f "$name" 2>&1 |
+		grep -v '^total:')
+	case $name in
+	kmod/vclock_compat.h)
+		out=$(echo "$out" | grep -v -e 'LINUX_VERSION_CODE' -e 'CONSTANT_COMPARISON') ;;
+	kmod/vclock_trace.h)
+		out=$(echo "$out" | grep -v -e 'OPEN_ENDED_LINE' -e 'PARENTHESIS_ALIGNMENT') ;;
+	esac
+	out=$(echo "$out" | sed '/^$/d')
+	if [ -z "$out" ]; then
+		ok "$name: checkpatch --strict clean"
+	else
+		diag "$out"
+		not_ok "$name: checkpatch --strict clean ($(echo "$out" | wc -l) reports)"
+	fi
+done
+tap_done
