@@ -105,7 +105,8 @@ static struct {
 	u64 deferred_leaves;	/* NONE put off: too far ahead to wait */
 	unsigned int leave_put_off;	/* consecutive updates that did */
 	bool catching_up;	/* seq odd, lock free: see vclock_wait_catch_up() */
-	u64 max_ahead_ns, last_ahead_ns, catchup_waits;
+	u64 max_ahead_ns, last_ahead_ns;
+	u64 catchup_waits, catchup_timeouts, max_catchup_ns;	/* see vclock_catch_up() */
 	u64 last_update_mono, last_update_raw;
 	u64 discontinuities;
 
@@ -345,18 +346,22 @@ static void vclock_publish_lines(struct vclock_data *vd, const struct vclock_anc
  * Going to NONE: readers will call the kernel from now on, so first let the
  * kernel's clocks pass what we published (we may be a little ahead).
  */
-static bool vclock_catch_up(u64 mono, u64 raw)
+static void vclock_catch_up(u64 mono, u64 raw)
 {
 	u64 start = ktime_get_mono_fast_ns(), now = start;
-	bool waited = false;
 
-	while ((now < mono || ktime_get_raw_fast_ns() < raw) &&
-	       now - start < VCLOCK_CATCHUP_MAX_NS) {
+	while (now < mono || ktime_get_raw_fast_ns() < raw) {
+		if (now - start >= VCLOCK_CATCHUP_MAX_NS) {
+			tk.catchup_timeouts++;	/* readers may see time go back */
+			break;
+		}
 		cpu_relax();
 		now = ktime_get_mono_fast_ns();
-		waited = true;
 	}
-	return waited;
+	if (now == start)
+		return;
+	tk.catchup_waits++;
+	tk.max_catchup_ns = max(tk.max_catchup_ns, now - start);
 }
 
 /*
@@ -393,7 +398,7 @@ static void vclock_tk_update(void)
 	/* Going to NONE, the anchor is on the counter we leave. */
 	int amode = mode != VCLOCK_MODE_NONE ? mode : READ_ONCE(tk.mode);
 	u64 mask = vclock_mode_mask(amode);
-	bool catch_up = false, waited;
+	bool catch_up = false;
 	unsigned long flags;
 
 	if (amode != VCLOCK_MODE_NONE && !vclock_anchor(amode, mask, &a)) {
@@ -540,11 +545,10 @@ out:
 		tk.catching_up = true;
 		preempt_disable();
 		raw_spin_unlock_irqrestore(&tk.lock, flags);
-		waited = vclock_catch_up(floor_m, floor_r);
+		vclock_catch_up(floor_m, floor_r);
 		raw_spin_lock_irqsave(&tk.lock, flags);
 		preempt_enable();
 		tk.catching_up = false;
-		tk.catchup_waits += waited;
 	}
 	if (tk.mode == VCLOCK_MODE_NONE)
 		vd->clock_mode = VCLOCK_MODE_NONE;
@@ -786,7 +790,8 @@ void vclock_tk_status(struct seq_file *m)
 		   tk.discontinuities, tk.busy_skips);
 	seq_printf(m, "steps_forward: %llu\nsteered: %llu\nlast_ahead_ns: %llu\nmax_ahead_ns: %llu\ncatchup_waits: %llu\n",
 		   tk.steps, tk.steered, tk.last_ahead_ns, tk.max_ahead_ns, tk.catchup_waits);
-	seq_printf(m, "deferred_leaves: %llu\n", tk.deferred_leaves);
+	seq_printf(m, "deferred_leaves: %llu\ncatchup_timeouts: %llu\nmax_catchup_ns: %llu\n",
+		   tk.deferred_leaves, tk.catchup_timeouts, tk.max_catchup_ns);
 }
 
 /* ---- suspend and resume -------------------------------------------------- */

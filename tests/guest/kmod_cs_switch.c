@@ -270,8 +270,9 @@ static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)
 
 		settled = max64(settled, lib - vc_sys_ns(CLOCK_MONOTONIC));
 	}
-	tap_diag("%s: the writer waited for the kernel %lld times, put a leave off %lld times",
-		 mode, status_count("catchup_waits: "), status_count("deferred_leaves: "));
+	tap_diag("%s: the writer waited for the kernel %lld times (at most %lld ns), put a leave off %lld times",
+		 mode, status_count("catchup_waits: "), status_count("max_catchup_ns: "),
+		 status_count("deferred_leaves: "));
 	back = max64(res[0].back, res[1].back);
 	ahead = max64(res[0].ahead, res[1].ahead);
 	tap_diag("%s: %d paced and %d fast switches among %d clocksources, %d leaves for none; %ld direct, %ld preloaded reads",
@@ -295,6 +296,9 @@ static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)
 	       "%s: switching as fast as the kernel does, ahead by at most the kernel's step + %lld us (%lld us, step %lld us)",
 	       mode, STEP_SLACK_NS / 1000, (long long)max64(ahead, pre.ahead) / 1000,
 	       (long long)max64(step_paced, step_fast) / 1000);
+	tap_ok(status_count("catchup_timeouts: ") == 0,
+	       "%s: the writer never gave up waiting for the kernel before readers went to it (%lld times)",
+	       mode, status_count("catchup_timeouts: "));
 	tap_ok(settled <= SETTLED_NS,
 	       "%s: two update intervals after the last switch at most %lld us ahead (%lld us)", mode,
 	       SETTLED_NS / 1000, (long long)settled / 1000);
