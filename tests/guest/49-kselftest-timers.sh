@@ -1,5 +1,5 @@
 #!/bin/sh
-# 47-kselftest-timers: the kernel's own timers selftests as third-party
+# 49-kselftest-timers: the kernel's own timers selftests as third-party
 # oracles of the library. They are built from Debian's linux-source package
 # (vm/kernel-source), not kept in this tree. inconsistency-check reads one
 # clock in a tight loop and fails on any reading below the one before; here
