@@ -173,9 +173,12 @@ static void test_simulation(unsigned int seed)
 			/*
 			 * Slowed at the last update to meet the kernel now.
 			 * A lead that came from a step was measured with a
-			 * rate spoiled by that step, so the line may arrive
-			 * behind the kernel (and step forward); ahead it is
-			 * not.
+			 * rate spoiled by that step (here both anchors are
+			 * exact and one interval apart), so the line may
+			 * arrive behind the kernel and step forward; ahead
+			 * it is not. In the module a kernel step comes with
+			 * a clocksource switch, so one of the two anchors is
+			 * a bracket and the rate is measured over a second.
 			 */
 			__u64 lead = floor > target ? floor - target : 0;
 			__u64 lag = target > floor ? target - floor : 0;
