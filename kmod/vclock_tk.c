@@ -386,22 +386,163 @@ static bool vclock_wait_catch_up(unsigned long *flags, bool may_wait)
 	return true;
 }
 
+/* Where the published MONOTONIC and MONOTONIC_RAW lines stand at a reading. */
+struct vclock_floor {
+	u64 mono, mono_frac;
+	u64 raw, raw_frac;
+};
+
+/*
+ * The floor at the old counter's reading @c: what readers may have seen.
+ * When the counter lost track (a suspend, a reset, a wrap, an overflow:
+ * vclock_line_lost()), the floor is where the lines stood at suspend (no
+ * reader ran since), or else where the kernel says they are by now (@a,
+ * on the same counter).
+ */
+static void vclock_floor_at(u64 c, int amode, const struct vclock_anchor *a,
+			    struct vclock_floor *f)
+{
+	u64 dc = vclock_line_delta(c, tk.cycle_last, tk.mask);
+
+	f->mono = vclock_line_at(&tk.mono, tk.shift, dc, &f->mono_frac);
+	f->raw = vclock_line_at(&tk.raw, tk.shift, dc, &f->raw_frac);
+	if (amode == VCLOCK_MODE_NONE)
+		return;
+	if (!tk.suspended && !vclock_line_lost(f->mono, tk.mono.ns, a->mono, tk.last_update_mono))
+		return;
+	f->mono = tk.suspended ? tk.susp_mono :
+		  tk.mono.ns + (a->mono - min(a->mono, tk.last_update_mono));
+	f->raw = tk.suspended ? tk.susp_raw :
+		 tk.raw.ns + (a->raw - min(a->raw, tk.last_update_raw));
+	f->mono_frac = 0;
+	f->raw_frac = 0;
+	tk.base.valid = false;
+	tk.discontinuities++;
+}
+
+/*
+ * Leaving for NONE while further ahead of the kernel than a reader should
+ * wait for (a clocksource switch just cost the kernel that much)? Then stay
+ * on the counter and slow down to meet the kernel at the next update, and
+ * leave then, at most VCLOCK_LEAVE_TRIES updates later. The counter is good
+ * for that long: it is its accuracy over time, or the user, that asks us
+ * to leave.
+ */
+static bool vclock_put_off_leave(u64 c, const struct vclock_anchor *a,
+				 const struct vclock_floor *f)
+{
+	return a->valid && tk.leave_put_off < VCLOCK_LEAVE_TRIES &&
+	       vclock_line_ahead(f->mono, c, a->cycles, a->mono, a->slack, tk.mask,
+				 tk.nominal_mult, tk.shift) > VCLOCK_CATCHUP_MAX_NS / 2;
+}
+
+/*
+ * The kernel's rates (MONOTONIC, MONOTONIC_RAW) as mults: measured since
+ * the base anchor; without one (a new mode), the kernel's own when the
+ * counter is its clocksource (@a exact), else nominal.
+ */
+static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *raw)
+{
+	u64 dc;
+
+	if (tk.base.valid) {
+		dc = vclock_line_delta(a->cycles, tk.base.cycles, tk.mask);
+		*mono = vclock_line_rate(a->mono - tk.base.mono, dc, tk.nominal_mult, tk.shift);
+		*raw = vclock_line_rate(a->raw - tk.base.raw, dc, tk.nominal_mult, tk.shift);
+	} else if (!a->slack) {
+		*mono = vclock_kernel_rate(READ_ONCE(tk.kmult));
+		*raw = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
+	} else {
+		*mono = tk.nominal_mult;
+		*raw = tk.nominal_mult;
+	}
+}
+
+/*
+ * The new lines of @mode from counter reading @c on: continuous with the
+ * floor @f (NULL: readers were calling the kernel, which is the floor), and
+ * steered toward the kernel's clocks at @c as anchor @a gives them.
+ */
+static void vclock_new_lines(int mode, u64 c, struct vclock_anchor *a,
+			     const struct vclock_floor *f)
+{
+	struct vclock_floor from = {};
+	u64 dc, kmono, kraw, interval;
+	u32 rate_mono, rate_raw;
+
+	if (mode != tk.mode) {
+		vclock_mode_scale(mode, &tk.nominal_mult, &tk.shift);
+		tk.mask = vclock_mode_mask(mode);
+		tk.base.valid = false;
+	}
+	if (f) {
+		from = *f;
+		if (mode != tk.mode) {	/* the fractions were in the old shift */
+			from.mono_frac = 0;
+			from.raw_frac = 0;
+		}
+	}
+	if (a->slack)		/* cycles to ns, rounded up */
+		a->slack = ((a->slack * tk.nominal_mult) >> tk.shift) + 1;
+
+	vclock_kernel_rates(a, &rate_mono, &rate_raw);
+	dc = vclock_line_delta(c, a->cycles, tk.mask);
+	kmono = a->mono + ((dc * rate_mono) >> tk.shift);
+	kraw = a->raw + ((dc * rate_raw) >> tk.shift);
+	if (!f) {
+		from.mono = kmono + a->slack;
+		from.raw = kraw + a->slack;
+	}
+	interval = div_u64((u64)READ_ONCE(vclock_update_us) * NSEC_PER_USEC << tk.shift,
+			   tk.nominal_mult);
+	vclock_steer(&tk.mono, from.mono, from.mono_frac, kmono, rate_mono, interval);
+	vclock_steer(&tk.raw, from.raw, from.raw_frac, kraw, rate_raw, interval);
+	trace_vclock_tk_update(mode, rate_mono, tk.mono.mult,
+			       from.mono > kmono ? from.mono - kmono : 0);
+	tk.mode = mode;
+	tk.cycle_last = c;
+	if (a->slack)
+		tk.inexact++;
+	if (!tk.base.valid || !a->slack || a->mono - tk.base.mono >= VCLOCK_RATE_WINDOW_NS)
+		tk.base = *a;
+	tk.last_update_mono = a->mono;
+	tk.last_update_raw = a->raw;
+}
+
+/*
+ * Readers will call the kernel from now on: let its clocks pass what we
+ * published (@f) first, with seq odd and the page in its old mode, so that
+ * readers wait. Not under tk.lock: the kernel's timekeeping update calls our
+ * notifier inside its tk_core seqcount write, and a notifier spinning on
+ * tk.lock would stall every ktime_get(). Not preemptible either: readers
+ * spin meanwhile. Called and returns with tk.lock held.
+ */
+static void vclock_leave(unsigned long *flags, const struct vclock_floor *f)
+{
+	tk.catching_up = true;
+	preempt_disable();
+	raw_spin_unlock_irqrestore(&tk.lock, *flags);
+	vclock_catch_up(f->mono, f->raw);
+	raw_spin_lock_irqsave(&tk.lock, *flags);
+	preempt_enable();
+	tk.catching_up = false;
+}
+
 /* One update; called from the hrtimer and from process context. */
 static void vclock_tk_update(void)
 {
 	struct vclock_data *vd = tk.vd;
 	struct vclock_anchor a = {};
-	u64 c_now, c_old, fm = 0, fr = 0, floor_m = 0, floor_r = 0;
-	u64 dc, km, kr, interval;
-	u32 rate_m, rate_r;
+	struct vclock_floor floor = {};
 	int mode = vclock_pick_mode();
 	/* Going to NONE, the anchor is on the counter we leave. */
 	int amode = mode != VCLOCK_MODE_NONE ? mode : READ_ONCE(tk.mode);
-	u64 mask = vclock_mode_mask(amode);
-	bool catch_up = false;
+	int old_mode;
+	u64 c_old, c_now;
 	unsigned long flags;
 
-	if (amode != VCLOCK_MODE_NONE && !vclock_anchor(amode, mask, &a)) {
+	if (amode != VCLOCK_MODE_NONE &&
+	    !vclock_anchor(amode, vclock_mode_mask(amode), &a)) {
 		tk.failed_anchors++;
 		return;
 	}
@@ -414,144 +555,41 @@ static void vclock_tk_update(void)
 	vclock_write_begin(vd);
 
 	/*
-	 * Where the published clocks stand right now (the floor), then the new
-	 * counter: one reading when the mode stays; else the old counter first,
-	 * so the floor is never from a later instant than the new line's start
-	 * (an HPET read can stall for microseconds; that becomes a step
-	 * forward, not a new line that starts ahead of the kernel).
+	 * The old counter first, so the floor is never from a later instant
+	 * than the new line's start (an HPET read can stall for microseconds;
+	 * that becomes a step forward, not a new line that starts ahead of
+	 * the kernel); then the new one, if the mode changes.
 	 */
-	c_old = vclock_read(tk.mode);
-	c_now = tk.mode == mode ? c_old : vclock_read(mode);
-	if (tk.mode != VCLOCK_MODE_NONE) {
-		dc = vclock_line_delta(c_old, tk.cycle_last, tk.mask);
-		floor_m = vclock_line_at(&tk.mono, tk.shift, dc, &fm);
-		floor_r = vclock_line_at(&tk.raw, tk.shift, dc, &fr);
-		if (amode != VCLOCK_MODE_NONE &&
-		    (tk.suspended ||
-		     vclock_line_lost(floor_m, tk.mono.ns, a.mono, tk.last_update_mono))) {
-			/*
-			 * The counter lost track: the floor is where the
-			 * lines stood at suspend (no reader ran since), or
-			 * else where the kernel says they are by now.
-			 */
-			floor_m = tk.suspended ? tk.susp_mono : tk.mono.ns +
-				  (a.mono - min(a.mono, tk.last_update_mono));
-			floor_r = tk.suspended ? tk.susp_raw : tk.raw.ns +
-				  (a.raw - min(a.raw, tk.last_update_raw));
-			fm = 0;
-			fr = 0;
-			tk.base.valid = false;
-			tk.discontinuities++;
-		}
-	}
+	old_mode = tk.mode;
+	c_old = vclock_read(old_mode);
+	if (old_mode != VCLOCK_MODE_NONE)
+		vclock_floor_at(c_old, amode, &a, &floor);
 	tk.suspended = false;
-
-	if (mode == VCLOCK_MODE_NONE && tk.mode == amode && a.valid &&
-	    tk.leave_put_off < VCLOCK_LEAVE_TRIES &&
-	    vclock_line_ahead(floor_m, c_old, a.cycles, a.mono, a.slack, tk.mask,
-			      tk.nominal_mult, tk.shift) > VCLOCK_CATCHUP_MAX_NS / 2) {
-		/*
-		 * Too far ahead of the kernel to wait for it (a clocksource
-		 * switch just cost the kernel that much): stay on the counter
-		 * and slow down to meet the kernel at the next update, then
-		 * leave. The counter is still good for that long; it is its
-		 * accuracy over time, or the user, that asks us to leave.
-		 */
-		mode = tk.mode;
-		c_now = c_old;
+	if (mode == VCLOCK_MODE_NONE && old_mode == amode &&
+	    vclock_put_off_leave(c_old, &a, &floor)) {
+		mode = old_mode;
 		tk.leave_put_off++;
 		tk.deferred_leaves++;
 	} else {
 		tk.leave_put_off = 0;
 	}
-	trace_vclock_mode_switch(tk.mode, mode);
-	if (mode == VCLOCK_MODE_NONE) {
-		/*
-		 * The page keeps its old mode until the kernel has caught
-		 * up: a reader that saw NONE now would make the syscall at
-		 * once and get a time below what the page just gave.
-		 */
-		catch_up = tk.mode != VCLOCK_MODE_NONE;
-		tk.mode = VCLOCK_MODE_NONE;
-		tk.base.valid = false;
-		goto out;
-	}
+	c_now = mode == old_mode ? c_old : vclock_read(mode);
 
-	if (mode != tk.mode) {
-		vclock_mode_scale(mode, &tk.nominal_mult, &tk.shift);
-		tk.mask = mask;
-		tk.base.valid = false;
-		fm = 0;		/* the fractions were in the old shift */
-		fr = 0;
+	trace_vclock_mode_switch(old_mode, mode);
+	if (mode != VCLOCK_MODE_NONE) {
+		vclock_new_lines(mode, c_now, &a, old_mode != VCLOCK_MODE_NONE ? &floor : NULL);
+		vclock_publish_lines(vd, &a);
 	}
-	if (a.slack)	/* cycles to ns, rounded up */
-		a.slack = ((a.slack * tk.nominal_mult) >> tk.shift) + 1;
-	if (tk.mode == VCLOCK_MODE_NONE) {
-		/* Readers were calling the kernel: they saw up to its "now". */
-		floor_m = 0;
-		floor_r = 0;
-	}
-
-	/*
-	 * The rate: measured since the base anchor; without one (a new mode),
-	 * the kernel's own when this is its clocksource, else nominal.
-	 */
-	rate_m = tk.nominal_mult;
-	rate_r = tk.nominal_mult;
-	if (tk.base.valid) {
-		dc = vclock_line_delta(a.cycles, tk.base.cycles, tk.mask);
-		rate_m = vclock_line_rate(a.mono - tk.base.mono, dc, tk.nominal_mult, tk.shift);
-		rate_r = vclock_line_rate(a.raw - tk.base.raw, dc, tk.nominal_mult, tk.shift);
-	} else if (!a.slack) {
-		rate_m = vclock_kernel_rate(READ_ONCE(tk.kmult));
-		rate_r = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
-	}
-
-	dc = vclock_line_delta(c_now, a.cycles, tk.mask);
-	km = a.mono + ((dc * rate_m) >> tk.shift);
-	kr = a.raw + ((dc * rate_r) >> tk.shift);
-	if (tk.mode == VCLOCK_MODE_NONE) {
-		floor_m = km + a.slack;
-		floor_r = kr + a.slack;
-	}
-
-	interval = div_u64((u64)READ_ONCE(vclock_update_us) * NSEC_PER_USEC << tk.shift,
-			   tk.nominal_mult);
-	vclock_steer(&tk.mono, floor_m, fm, km, rate_m, interval);
-	vclock_steer(&tk.raw, floor_r, fr, kr, rate_r, interval);
-	trace_vclock_tk_update(mode, rate_m, tk.mono.mult, floor_m > km ? floor_m - km : 0);
-	tk.mode = mode;
-	tk.cycle_last = c_now;
-	if (a.slack)
-		tk.inexact++;
-	if (!tk.base.valid || !a.slack || a.mono - tk.base.mono >= VCLOCK_RATE_WINDOW_NS)
-		tk.base = a;
-	vclock_publish_lines(vd, &a);
-	tk.last_update_mono = a.mono;
-	tk.last_update_raw = a.raw;
-out:
 	vd->tz_minuteswest = sys_tz.tz_minuteswest;
 	vd->tz_dsttime = sys_tz.tz_dsttime;
 	tk.updates++;
-	if (catch_up) {
-		/*
-		 * Readers will call the kernel from now on: let its clocks
-		 * pass what we published first, with seq odd so that readers
-		 * wait. Not under tk.lock: the kernel's timekeeping update
-		 * calls our notifier inside its tk_core seqcount write, and a
-		 * notifier spinning on tk.lock would stall every ktime_get().
-		 * Not preemptible either: readers spin meanwhile.
-		 */
-		tk.catching_up = true;
-		preempt_disable();
-		raw_spin_unlock_irqrestore(&tk.lock, flags);
-		vclock_catch_up(floor_m, floor_r);
-		raw_spin_lock_irqsave(&tk.lock, flags);
-		preempt_enable();
-		tk.catching_up = false;
+	if (mode == VCLOCK_MODE_NONE) {
+		tk.mode = VCLOCK_MODE_NONE;
+		tk.base.valid = false;
+		if (old_mode != VCLOCK_MODE_NONE)
+			vclock_leave(&flags, &floor);
+		vd->clock_mode = VCLOCK_MODE_NONE;	/* readers follow now */
 	}
-	if (tk.mode == VCLOCK_MODE_NONE)
-		vd->clock_mode = VCLOCK_MODE_NONE;
 	vclock_write_end(vd);
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
