@@ -379,46 +379,109 @@ static void print_placement(FILE *f)
 
 /* ---- running the methods -------------------------------------------------- */
 
-static void probe(struct result *res, const struct opts *o, int *mode_hpet, int *mode_tsc)
+/*
+ * The counter modes this run can measure. Switching the module's mode takes
+ * root (clock_mode is 0644): as root each mode is set when its methods run;
+ * otherwise the methods of the mode the module is in run as they are, and
+ * the others say that switching needs root.
+ */
+struct modes {
+	int can_switch;		/* clock_mode writable: we are root */
+	int current;		/* the page's enum vclock_mode at the start, -1 unmapped */
+	int hpet, tsc;		/* the methods of this mode can run */
+	char why_hpet[128], why_tsc[128];
+};
+
+static struct modes modes;
+
+static void probe_modes(struct modes *md, const struct vclock_status *st)
+{
+	int eh, et;
+
+	md->current = st->state == VCLOCK_LIB_MAPPED ? st->clock_mode : -1;
+	if (md->current < 0) {
+		snprintf(md->why_hpet, sizeof(md->why_hpet), "libvclock is not reading from the mapping");
+		snprintf(md->why_tsc, sizeof(md->why_tsc), "%s", md->why_hpet);
+		return;
+	}
+	eh = set_mode("hpet");
+	et = set_mode("tsc");
+	md->can_switch = !(eh == -EACCES || eh == -EPERM) || !(et == -EACCES || et == -EPERM);
+	if (md->can_switch) {
+		set_mode("auto");
+		md->hpet = !eh;
+		md->tsc = !et;
+		snprintf(md->why_hpet, sizeof(md->why_hpet), "HPET mode unavailable");
+		snprintf(md->why_tsc, sizeof(md->why_tsc),
+			 "TSC mode unavailable (the kernel does not trust the TSC)");
+		return;
+	}
+	md->hpet = md->current == VCLOCK_MODE_HPET;
+	md->tsc = md->current == VCLOCK_MODE_TSC;
+	snprintf(md->why_hpet, sizeof(md->why_hpet),
+		 "the module is in %s mode; switching to HPET mode needs root",
+		 vclock_mode_name(md->current));
+	snprintf(md->why_tsc, sizeof(md->why_tsc),
+		 "the module is in %s mode; switching to TSC mode needs root",
+		 vclock_mode_name(md->current));
+}
+
+static void probe(struct result *res, const struct opts *o)
 {
 	struct vclock_status st;
 	void *h;
 
 	vclock_status(&st);
-	*mode_hpet = st.state == VCLOCK_LIB_MAPPED && set_mode("hpet") == 0;
-	*mode_tsc = st.state == VCLOCK_LIB_MAPPED && set_mode("tsc") == 0;
-	set_mode("auto");
+	probe_modes(&modes, &st);
 	hpet_counter = st.hpet ? (const volatile uint32_t *)((const char *)st.hpet +
 							     VCLOCK_HPET_COUNTER) : NULL;
 	floor_page = st.data;
 	for (int m = 0; m < NR_METHODS; m++)
 		res[m].available = 1;
-	if (!hpet_counter || !*mode_hpet) {
+	if (!hpet_counter)
 		res[M_HPET_RAW] = (struct result){ .why = "no HPET mapping" };
-		res[M_VCLOCK_HPET] = (struct result){ .why = "HPET mode unavailable" };
-		res[M_FLOOR] = (struct result){ .why = "HPET mode unavailable" };
+	else if (!modes.hpet && modes.can_switch)
+		res[M_HPET_RAW] = (struct result){ .why = modes.why_hpet };
+	if (!modes.hpet) {
+		res[M_VCLOCK_HPET] = (struct result){ .why = modes.why_hpet };
+		res[M_FLOOR] = (struct result){ .why = modes.why_hpet };
 		res[M_FLOOR_CALL] = res[M_FLOOR];
 	} else if (!vclock_clock_served(o->clock, VCLOCK_HRES_CLOCKS) ||
 		   (const char *)st.hpet != (const char *)st.data + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE) {
 		res[M_FLOOR] = (struct result){ .why = "reads hres clocks of a one-piece mapping" };
 		res[M_FLOOR_CALL] = res[M_FLOOR];
 	}
-	if (!*mode_tsc)
-		res[M_VCLOCK_TSC] = (struct result){ .why = "TSC mode unavailable (the kernel does not trust the TSC)" };
+	if (!modes.tsc)
+		res[M_VCLOCK_TSC] = (struct result){ .why = modes.why_tsc };
 	h = dlopen(o->preload, RTLD_NOW | RTLD_LOCAL);
 	preload_gettime = h ? (int (*)(clockid_t, struct timespec *))dlsym(h, "clock_gettime") : NULL;
 	if (!preload_gettime)
 		res[M_PRELOAD] = (struct result){ .why = "vclock-preload.so not loadable" };
 }
 
-/* The counter mode a method runs in: the shim and the floor are compared in HPET mode. */
-static void mode_for(enum method m, int mode_hpet)
+/* Says on stderr what a run without root cannot measure, and why. */
+static void report_modes(const char *prog)
 {
+	if (modes.current < 0 || modes.can_switch)
+		return;
+	fprintf(stderr, "%s: not root: switching the module's counter mode (%s) needs root, so\n"
+		"only the methods of its current mode, %s, are measured; run as root for HPET and TSC\n",
+		prog, PARAM_MODE, vclock_mode_name(modes.current));
+}
+
+/*
+ * The counter mode a method runs in (root only; otherwise every method runs
+ * in the module's mode): the shim and the floor are compared in HPET mode.
+ */
+static void mode_for(enum method m)
+{
+	if (!modes.can_switch)
+		return;
 	if (m == M_VCLOCK_TSC)
 		set_mode("tsc");
 	else if (m == M_VCLOCK_HPET || m == M_HPET_RAW || m == M_PRELOAD || m == M_FLOOR ||
 		 m == M_FLOOR_CALL)
-		set_mode(mode_hpet ? "hpet" : "auto");
+		set_mode(modes.hpet ? "hpet" : "auto");
 	else
 		set_mode("auto");
 }
@@ -451,7 +514,7 @@ static long calibrate(enum method m, const struct opts *o)
 	return n < 1 ? 1 : n;
 }
 
-static void run_methods(struct result *res, const struct opts *o, int mode_hpet, int mode_tsc)
+static void run_methods(struct result *res, const struct opts *o)
 {
 	long calls;
 	int r, m;
@@ -459,19 +522,19 @@ static void run_methods(struct result *res, const struct opts *o, int mode_hpet,
 	clock_read_ns = measure_clock_read();
 	for (m = 0; m < NR_METHODS; m++)
 		if (res[m].available) {
-			mode_for(m, mode_hpet);
+			mode_for(m);
 			res[m].batches = calibrate(m, o);
 		}
 	for (r = 0; r < o->reps; r++)
 		for (m = 0; m < NR_METHODS; m++) {
 			if (!res[m].available)
 				continue;
-			mode_for(m, mode_hpet);
+			mode_for(m);
 			calls = 0;
 			res[m].ns[r] = measure(m, o, res[m].batches, &calls);
 			res[m].calls += calls;
 		}
-	if (mode_hpet || mode_tsc)
+	if (modes.can_switch)
 		set_mode("auto");
 	for (m = 0; m < NR_METHODS; m++)
 		if (res[m].available) {
@@ -617,11 +680,12 @@ static const char *target_verdict(const struct target *t, const struct result *r
 	return (t->at_least ? *ratio >= t->limit : *ratio <= t->limit) ? "PASS" : "FAIL";
 }
 
-static void print_targets(const struct result *res)
+/* The ratio lines; returns how many there are. */
+static int print_targets(const struct result *res)
 {
 	const char *v;
 	double ratio;
-	int i;
+	int i, n = 0;
 
 	printf("\nratios of net medians (the loop's %.1f ns subtracted; clocksource %s):\n",
 	       res[M_LOOP].median, clocksource);
@@ -629,12 +693,23 @@ static void print_targets(const struct result *res)
 		v = target_verdict(&targets[i], res, &ratio);
 		if (!v)
 			continue;
+		n++;
 		if (targets[i].limit)
 			printf("%s %-24s %7.3fx  (target %s %.2fx)\n", v, targets[i].name, ratio,
 			       targets[i].at_least ? ">=" : "<=", targets[i].limit);
 		else
 			printf("%s %-24s %7.3fx\n", v, targets[i].name, ratio);
 	}
+	if (!n)
+		printf("none: no ratio has both of its methods measured (%s)\n",
+		       res[M_VCLOCK_HPET].why ? res[M_VCLOCK_HPET].why : "see the table");
+	return n;
+}
+
+/* Something of libvclock was measured: what the tool is for. */
+static int measured_library(const struct result *res)
+{
+	return res[M_VCLOCK_HPET].available || res[M_VCLOCK_TSC].available;
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -665,6 +740,11 @@ static void print_table(const struct result *res, const struct opts *o)
 	       "subtracted; net = median - loop (%.1f ns per call)\n", clock_read_ns,
 	       res[M_LOOP].median);
 	print_placement(stdout);
+	if (modes.can_switch)
+		printf("counter mode: set per method (root)\n");
+	else
+		printf("counter mode: %s as found (not root: cannot switch)\n",
+		       vclock_mode_name(modes.current));
 	printf("%-12s %10s %10s %10s %10s %12s  %s\n", "method", "median", "p10", "p90", "net",
 	       "calls", "what");
 	for (m = 0; m < NR_METHODS; m++) {
@@ -709,7 +789,9 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 		placement.conflict ? "true" : "false");
 	for (unsigned int j = 0; j < placement.nr_hot; j++)
 		fprintf(f, "%s%u", j ? ", " : "", placement.hot[j]);
-	fprintf(f, "]},\n  \"clocksource\": \"%s\",\n  \"ratios\": {", clocksource);
+	fprintf(f, "]},\n  \"counter_mode\": {\"switchable\": %s, \"at_start\": \"%s\"},\n",
+		modes.can_switch ? "true" : "false", vclock_mode_name(modes.current));
+	fprintf(f, "  \"clocksource\": \"%s\",\n  \"ratios\": {", clocksource);
 	first = 1;
 	for (m = 0; m < NR_TARGETS; m++) {
 		double ratio;
@@ -782,8 +864,11 @@ static void usage(const char *prog)
 	       "  -j, --json            JSON instead of the table\n"
 	       "  -o, --output FILE     print the table and write the JSON to FILE\n"
 	       "  -h, --help, -V, --version\n\n"
-	       "Needs root to switch the module's counter mode (HPET/TSC rows).\n"
-	       "Exit: 0 measured, 2 usage, 3 /dev/vclock not available.\n", prog, MAX_REPS);
+	       "Switching the module's counter mode needs root: as root both the HPET and\n"
+	       "the TSC rows run; otherwise only the rows of the module's current mode.\n"
+	       "Exit: 0 measured, 2 usage, 3 /dev/vclock not available, or nothing of\n"
+	       "libvclock measurable (neither vclock-hpet nor vclock-tsc ran), 4 the JSON file\n"
+	       "not written.\n", prog, MAX_REPS);
 }
 
 int main(int argc, char **argv)
@@ -800,7 +885,7 @@ int main(int argc, char **argv)
 			  .preload = "/opt/vclock/lib/vclock-preload.so" };
 	struct result res[NR_METHODS];
 	struct strategy_cost cost[VCLOCK_NR_STRATEGIES] = { 0 };
-	int c, err, mode_hpet, mode_tsc, id;
+	int c, err, id;
 
 	while ((c = getopt_long(argc, argv, "c:r:d:t:sp:jo:P:hV", lopts, NULL)) != -1) {
 		switch (c) {
@@ -850,8 +935,9 @@ int main(int argc, char **argv)
 	}
 	memset(res, 0, sizeof(res));
 	read_clocksource();
-	probe(res, &o, &mode_hpet, &mode_tsc);
-	run_methods(res, &o, mode_hpet, mode_tsc);
+	probe(res, &o);
+	report_modes(argv[0]);
+	run_methods(res, &o);
 	if (o.strategies)
 		strategy_costs(cost, 200);
 	if (o.json)
@@ -861,7 +947,7 @@ int main(int argc, char **argv)
 
 		if (!f) {
 			fprintf(stderr, "%s: cannot write %s: %s\n", argv[0], o.json_out, strerror(errno));
-			return 1;
+			return EXIT_OUTPUT;
 		}
 		print_json(f, res, cost, &o);
 		fclose(f);
@@ -871,6 +957,11 @@ int main(int argc, char **argv)
 		print_targets(res);
 		if (o.strategies)
 			print_strategies(cost);
+	}
+	if (!measured_library(res)) {
+		fprintf(stderr, "%s: nothing of libvclock was measured: vclock-hpet: %s; vclock-tsc: %s\n",
+			argv[0], res[M_VCLOCK_HPET].why, res[M_VCLOCK_TSC].why);
+		return EXIT_UNAVAILABLE;
 	}
 	return 0;
 }
