@@ -46,6 +46,8 @@
 #include <x86intrin.h>
 
 #include "cli_common.h"
+#include "json_out.h"
+#include "provenance.h"
 #include "vclock.h"
 #include "vclock_lib.h"
 #include "vclock_names.h"
@@ -657,6 +659,7 @@ static const struct target targets[] = {
 #define NR_TARGETS ((int)(sizeof(targets) / sizeof(targets[0])))
 
 static char clocksource[32];
+static struct provenance prov;
 
 static void read_clocksource(void)
 {
@@ -770,17 +773,25 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 	char clk[32];
 	int m, first = 1;
 
-	fprintf(f, "{\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
+	fprintf(f, "{\n  \"provenance\": ");
+	provenance_json(f, &prov);
+	fprintf(f, ",\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
 	       short_clock_name(o->clock, clk, sizeof(clk)), o->reps, o->seconds, o->threads);
 	fprintf(f, "  \"methods\": {");
 	for (m = 0; m < NR_METHODS; m++) {
 		fprintf(f, "%s\n    \"%s\": ", first ? "" : ",", method_names[m]);
 		first = 0;
-		if (!res[m].available)
-			fprintf(f, "{\"available\": false, \"why\": \"%s\"}", res[m].why);
-		else
-			fprintf(f, "{\"available\": true, \"median_ns\": %.2f, \"p10_ns\": %.2f, \"p90_ns\": %.2f, \"net_ns\": %.2f, \"calls\": %ld}",
-			       res[m].median, res[m].p10, res[m].p90, res[m].net, res[m].calls);
+		if (!res[m].available) {
+			fprintf(f, "{\"available\": false, \"why\": ");
+			json_str(f, res[m].why);
+			fprintf(f, "}");
+			continue;
+		}
+		fprintf(f, "{\"available\": true, \"median_ns\": %.2f, \"p10_ns\": %.2f, \"p90_ns\": %.2f, \"net_ns\": %.2f, \"calls\": %ld, \"samples_ns\": [",
+			res[m].median, res[m].p10, res[m].p90, res[m].net, res[m].calls);
+		for (int r = 0; r < o->reps; r++)
+			fprintf(f, "%s%.2f", r ? ", " : "", res[m].ns[r]);
+		fprintf(f, "]}");
 	}
 	fprintf(f, "\n  },\n  \"loop_ns\": %.2f, \"clock_read_ns\": %.0f,\n", res[M_LOOP].median,
 		clock_read_ns);
@@ -935,6 +946,7 @@ int main(int argc, char **argv)
 	}
 	memset(res, 0, sizeof(res));
 	read_clocksource();
+	provenance_collect(&prov);
 	probe(res, &o);
 	report_modes(argv[0]);
 	run_methods(res, &o);
