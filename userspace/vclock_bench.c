@@ -45,6 +45,8 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include "bench_criu.h"
+#include "bench_stats.h"
 #include "cli_common.h"
 #include "json_out.h"
 #include "provenance.h"
@@ -93,6 +95,7 @@ struct opts {
 	int strategies;
 	const char *preload;
 	enum place place;
+	const char *criu_samples;	/* --criu: only the CRIU statistics */
 };
 
 struct result {
@@ -234,22 +237,13 @@ static double measure(enum method m, const struct opts *o, long batches, long *c
 	return ns / o->threads;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void summarize(struct result *r, int n)
 {
-	double sorted[MAX_REPS];
+	struct bench_stats st = bench_stats(r->ns, n);
 
-	memcpy(sorted, r->ns, sizeof(double) * n);
-	qsort(sorted, n, sizeof(double), cmp_double);
-	r->median = sorted[n / 2];
-	r->p10 = sorted[n / 10];
-	r->p90 = sorted[n - 1 - n / 10];
+	r->median = st.median;
+	r->p10 = st.p10;
+	r->p90 = st.p90;
 }
 
 /* The median cost of one now_ns() (a system call), from back-to-back pairs. */
@@ -263,8 +257,7 @@ static double measure_clock_read(void)
 		d[i] = (c - a) / 2;
 		(void)b;
 	}
-	qsort(d, 31, sizeof(double), cmp_double);
-	return d[15];
+	return bench_stats(d, 31).median;
 }
 
 /* ---- placement of the pages against QEMU's software TLB ------------------- */
@@ -874,12 +867,14 @@ static void usage(const char *prog)
 	       "  -p, --preload PATH    the shim (default /opt/vclock/lib/vclock-preload.so)\n"
 	       "  -j, --json            JSON instead of the table\n"
 	       "  -o, --output FILE     print the table and write the JSON to FILE\n"
+	       "  -C, --criu SAMPLES    no clock reads: the statistics, ratios and verdict of the\n"
+	       "                        CRIU round trips vclock-criu-bench timed into SAMPLES\n"
 	       "  -h, --help, -V, --version\n\n"
 	       "Switching the module's counter mode needs root: as root both the HPET and\n"
 	       "the TSC rows run; otherwise only the rows of the module's current mode.\n"
-	       "Exit: 0 measured, 2 usage, 3 /dev/vclock not available, or nothing of\n"
-	       "libvclock measurable (neither vclock-hpet nor vclock-tsc ran), 4 the JSON file\n"
-	       "not written.\n", prog, MAX_REPS);
+	       "Exit: 0 measured, 1 (--criu) a round trip failed or SAMPLES is bad, 2 usage,\n"
+	       "3 /dev/vclock not available, or nothing of libvclock measurable (neither\n"
+	       "vclock-hpet nor vclock-tsc ran), 4 the JSON file not written.\n", prog, MAX_REPS);
 }
 
 int main(int argc, char **argv)
@@ -889,7 +884,8 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' }, { "threads", required_argument, NULL, 't' },
 		{ "strategies", no_argument, NULL, 's' }, { "preload", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
-		{ "place", required_argument, NULL, 'P' }, { "help", no_argument, NULL, 'h' },
+		{ "place", required_argument, NULL, 'P' }, { "criu", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .clock = CLOCK_MONOTONIC, .reps = 15, .seconds = 0.02, .threads = 1,
@@ -898,7 +894,7 @@ int main(int argc, char **argv)
 	struct strategy_cost cost[VCLOCK_NR_STRATEGIES] = { 0 };
 	int c, err, id;
 
-	while ((c = getopt_long(argc, argv, "c:r:d:t:sp:jo:P:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:d:t:sp:jo:P:C:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (vclock_parse_clock(optarg, &id) || !vclock_clock_name(id))
@@ -934,10 +930,15 @@ int main(int argc, char **argv)
 			else
 				return cli_usage_error(argv[0], "--place must be auto, kernel or random");
 			break;
+		case 'C': o.criu_samples = optarg; break;
 		case 'h': usage(argv[0]); return 0;
 		case 'V': cli_print_version(argv[0]); return 0;
 		default: return cli_usage_error(argv[0], "unknown option");
 		}
+	}
+	if (o.criu_samples) {
+		provenance_collect(&prov);
+		return bench_criu_report(o.criu_samples, o.json_out, &prov, BENCH_CRIU_TARGET);
 	}
 	err = place_and_map(o.place);
 	if (err) {
