@@ -636,18 +636,26 @@ struct target {
 	double limit;		/* 0: INFO, no limit */
 	int at_least;		/* ratio must be >= limit (else <=) */
 	const char *only_on;	/* clocksource it applies to, or NULL */
+	/*
+	 * M_LOOP: none; else the method whose ratio to @den is the best any
+	 * reader like @num can do in this run (libvclock is a called
+	 * function: the minimal reader called, floor-call). When that bound
+	 * misses the limit, the target is out of reach here and says so.
+	 */
+	enum method bound;
 };
 
 static const struct target targets[] = {
-	{ "vclock-hpet / floor", M_VCLOCK_HPET, M_FLOOR, 1.05, 0, NULL },
-	{ "vclock-hpet / hpet-raw", M_VCLOCK_HPET, M_HPET_RAW, 1.15, 0, NULL },
-	{ "vclock-hpet / floor-call", M_VCLOCK_HPET, M_FLOOR_CALL, 0, 0, NULL },
-	{ "floor-call / floor", M_FLOOR_CALL, M_FLOOR, 0, 0, NULL },
-	{ "glibc / vclock-hpet", M_GLIBC, M_VCLOCK_HPET, 0, 1, "hpet" },
-	{ "syscall / vclock-hpet", M_SYSCALL, M_VCLOCK_HPET, 0, 1, NULL },
-	{ "vclock-tsc / glibc", M_VCLOCK_TSC, M_GLIBC, 0.75, 0, "tsc" },
-	{ "vclock-hpet / glibc", M_VCLOCK_HPET, M_GLIBC, 0, 0, "tsc" },
-	{ "preload / vclock-hpet", M_PRELOAD, M_VCLOCK_HPET, 1.05, 0, NULL },
+	{ "vclock-hpet / floor", M_VCLOCK_HPET, M_FLOOR, 1.05, 0, NULL, M_FLOOR_CALL },
+	{ "vclock-hpet / hpet-raw", M_VCLOCK_HPET, M_HPET_RAW, 1.15, 0, NULL, M_FLOOR_CALL },
+	{ "vclock-hpet / floor-call", M_VCLOCK_HPET, M_FLOOR_CALL, 0, 0, NULL, M_LOOP },
+	{ "floor-call / floor", M_FLOOR_CALL, M_FLOOR, 0, 0, NULL, M_LOOP },
+	{ "floor / hpet-raw", M_FLOOR, M_HPET_RAW, 0, 0, NULL, M_LOOP },
+	{ "glibc / vclock-hpet", M_GLIBC, M_VCLOCK_HPET, 0, 1, "hpet", M_LOOP },
+	{ "syscall / vclock-hpet", M_SYSCALL, M_VCLOCK_HPET, 0, 1, NULL, M_LOOP },
+	{ "vclock-tsc / glibc", M_VCLOCK_TSC, M_GLIBC, 0.75, 0, "tsc", M_LOOP },
+	{ "vclock-hpet / glibc", M_VCLOCK_HPET, M_GLIBC, 0, 0, "tsc", M_LOOP },
+	{ "preload / vclock-hpet", M_PRELOAD, M_VCLOCK_HPET, 1.05, 0, NULL, M_LOOP },
 };
 #define NR_TARGETS ((int)(sizeof(targets) / sizeof(targets[0])))
 
@@ -664,37 +672,82 @@ static void read_clocksource(void)
 		fclose(f);
 }
 
-/* "PASS", "FAIL", "INFO" (no limit) or NULL when it does not apply here. */
-static const char *target_verdict(const struct target *t, const struct result *res, double *ratio)
+struct verdict {
+	const char *v;		/* PASS, FAIL, INFO (no limit); NULL: does not apply here */
+	double ratio;		/* of the net medians */
+	struct bench_stats rep;	/* of the per-repetition ratios (neighbours in time) */
+	double bound;		/* the bound method's ratio; 0 none */
+	int unreachable;	/* the bound misses the limit */
+	int undecided;		/* the limit lies inside the per-repetition p10..p90 */
+};
+
+static int meets(const struct target *t, double r)
 {
+	return t->at_least ? r >= t->limit : r <= t->limit;
+}
+
+static struct verdict target_verdict(const struct target *t, const struct result *res, int reps)
+{
+	struct verdict v = { 0 };
+	double per[MAX_REPS], loop = res[M_LOOP].median;
+	int n = 0;
+
 	if (!res[t->num].available || !res[t->den].available ||
 	    (t->only_on && strcmp(t->only_on, clocksource)))
-		return NULL;
-	*ratio = res[t->num].net / res[t->den].net;
-	if (!t->limit)
-		return "INFO";
-	return (t->at_least ? *ratio >= t->limit : *ratio <= t->limit) ? "PASS" : "FAIL";
+		return v;
+	v.ratio = res[t->num].net / res[t->den].net;
+	for (int r = 0; r < reps; r++)
+		if (res[t->den].ns[r] - loop > 0)
+			per[n++] = (res[t->num].ns[r] - loop) / (res[t->den].ns[r] - loop);
+	v.rep = bench_stats(per, n);
+	if (!t->limit) {
+		v.v = "INFO";
+		return v;
+	}
+	v.v = meets(t, v.ratio) ? "PASS" : "FAIL";
+	if (t->bound != M_LOOP && res[t->bound].available) {
+		v.bound = res[t->bound].net / res[t->den].net;
+		v.unreachable = !meets(t, v.bound);
+	}
+	v.undecided = n && v.rep.p10 <= t->limit && t->limit <= v.rep.p90;
+	return v;
+}
+
+/* What the verdict rests on, after the target: "; ..." parts, or "". */
+static void verdict_notes(char *buf, size_t size, const struct target *t, const struct verdict *v)
+{
+	int k = 0;
+
+	buf[0] = 0;
+	if (v->rep.n)
+		k += snprintf(buf + k, size - k, "; per repetition %.2f-%.2f", v->rep.p10, v->rep.p90);
+	if (v->undecided && k < (int)size)
+		k += snprintf(buf + k, size - k, ", the target inside: noise decides");
+	if (v->unreachable && k < (int)size)
+		snprintf(buf + k, size - k, "; out of reach in this run: %s, the minimal reader called, is %.3fx",
+			 method_names[t->bound], v->bound);
 }
 
 /* The ratio lines; returns how many there are. */
-static int print_targets(const struct result *res)
+static int print_targets(const struct result *res, int reps)
 {
-	const char *v;
-	double ratio;
+	char notes[200];
 	int i, n = 0;
 
 	printf("\nratios of net medians (the loop's %.1f ns subtracted; clocksource %s):\n",
 	       res[M_LOOP].median, clocksource);
 	for (i = 0; i < NR_TARGETS; i++) {
-		v = target_verdict(&targets[i], res, &ratio);
-		if (!v)
+		struct verdict v = target_verdict(&targets[i], res, reps);
+
+		if (!v.v)
 			continue;
 		n++;
+		verdict_notes(notes, sizeof(notes), &targets[i], &v);
 		if (targets[i].limit)
-			printf("%s %-24s %7.3fx  (target %s %.2fx)\n", v, targets[i].name, ratio,
-			       targets[i].at_least ? ">=" : "<=", targets[i].limit);
+			printf("%s %-24s %7.3fx  (target %s %.2fx%s)\n", v.v, targets[i].name, v.ratio,
+			       targets[i].at_least ? ">=" : "<=", targets[i].limit, notes);
 		else
-			printf("%s %-24s %7.3fx\n", v, targets[i].name, ratio);
+			printf("%s %-24s %7.3fx  (%s)\n", v.v, targets[i].name, v.ratio, notes + 2);
 	}
 	if (!n)
 		printf("none: no ratio has both of its methods measured (%s)\n",
@@ -798,16 +851,20 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 	fprintf(f, "  \"clocksource\": \"%s\",\n  \"ratios\": {", clocksource);
 	first = 1;
 	for (m = 0; m < NR_TARGETS; m++) {
-		double ratio;
-		const char *v = target_verdict(&targets[m], res, &ratio);
+		struct verdict v = target_verdict(&targets[m], res, o->reps);
 
-		if (!v)
+		if (!v.v)
 			continue;
 		fprintf(f, "%s\n    \"%s\": {\"ratio\": %.3f, \"verdict\": \"%s\"", first ? "" : ",",
-		       targets[m].name, ratio, v);
+		       targets[m].name, v.ratio, v.v);
+		fprintf(f, ", \"per_rep\": {\"median\": %.3f, \"p10\": %.3f, \"p90\": %.3f}",
+			v.rep.median, v.rep.p10, v.rep.p90);
 		if (targets[m].limit)
-			fprintf(f, ", \"target\": \"%s %.2f\"", targets[m].at_least ? ">=" : "<=",
-			       targets[m].limit);
+			fprintf(f, ", \"target\": \"%s %.2f\", \"undecided\": %s", targets[m].at_least ? ">=" : "<=",
+			       targets[m].limit, v.undecided ? "true" : "false");
+		if (v.bound)
+			fprintf(f, ", \"reachable\": %s, \"bound\": {\"method\": \"%s\", \"ratio\": %.3f}",
+				v.unreachable ? "false" : "true", method_names[targets[m].bound], v.bound);
 		fprintf(f, "}");
 		first = 0;
 	}
@@ -967,7 +1024,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.json) {
 		print_table(res, &o);
-		print_targets(res);
+		print_targets(res, o.reps);
 		if (o.strategies)
 			print_strategies(cost);
 	}
