@@ -3,8 +3,9 @@
 # (tests/unit/json_schema_check.py), from one boot of the current generation
 # ($VCLOCK_GEN): vclock-bench -o as root (with -s) and --json as uid 1000;
 # vclock-maps --json of a ticker per strategy as root (pfns shown), and of
-# its own mapping (--map STRATEGY self) as uid 1000 (pfns hidden), so that every page object of the page table is
-# validated. Each document is also checked to fail validation once a member
+# its own mapping (--map STRATEGY self) as uid 1000 (pfns hidden), so that
+# every page object of the page table is validated; vclock-criu-bench -n 1
+# -o (statistics by vclock-bench --criu, the guest's provenance). Each document is also checked to fail validation once a member
 # is renamed (the provenance, a method's samples, a page's pat_index), so the
 # validator is known to look at that part.
 set -u
@@ -31,6 +32,7 @@ for s in fault remap split; do
 	p=$(ticker $s); vclock-maps --json $p >/out/maps-$s.json 2>/out/maps-$s.err; echo $? >/out/maps-$s.rc; kill $p
 	$as 1000 vclock-maps --json --map $s self >/out/maps-user-$s.json 2>/out/maps-user-$s.err; echo $? >/out/maps-user-$s.rc
 done
+vclock-criu-bench -n 1 -o /out/criu-bench.json >/out/criu-bench.txt 2>&1; echo $? >/out/criu-bench.rc
 wait'
 "$top/vm/run" --gen "$gen" --load --out "$tmp" -- sh -c "$guest" >"$tmp/log" 2>&1
 rc=$?
@@ -67,4 +69,9 @@ for s in fault remap split; do
 		not_ok "vclock-maps --json, $s, uid 1000: pfns hidden"
 	valid "vclock-maps --json, $s, uid 1000" vclock-maps.schema.json "$tmp/maps-user-$s.json" pat_index
 done
+rc_is "vclock-criu-bench -n 1 -o" criu-bench 0
+valid "vclock-criu-bench -n 1 -o" vclock-criu-bench.schema.json "$tmp/criu-bench.json" provenance
+grep -q '"guest":true' "$tmp/criu-bench.json" && grep -q '"ok_round_trips": 1' "$tmp/criu-bench.json" &&
+	ok "vclock-criu-bench JSON: the guest's provenance, one round trip per case" ||
+	{ not_ok "vclock-criu-bench JSON: the guest's provenance, one round trip per case"; diag "$(cat "$tmp/criu-bench.txt" "$tmp/criu-bench.json")"; }
 tap_done
