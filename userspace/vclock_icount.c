@@ -22,8 +22,9 @@
  * tests/unit/lib_fakedev.c does), and the tool sets the page's mode itself.
  * Stepped in a TCG guest one instruction takes about a millisecond, so a
  * call lasts longer than the module's 4 ms update interval and would retry
- * for ever: against the module, root raises update_us to 100 ms for the
- * count and puts it back after (also on SIGTERM, SIGINT, SIGHUP),
+ * for ever: the tracer and the traced child share one CPU (a step is then
+ * a local switch), and against the module root raises update_us to 100 ms
+ * for the count and puts it back after (also on SIGTERM, SIGINT, SIGHUP),
  * so the page stands still while a call is stepped. The kernel's own vDSO
  * cannot be held so: in TSC mode it sees its data change at every tick; a
  * call that does not get through within ICOUNT_MAX_STEPS steps is not
@@ -515,6 +516,23 @@ static void read_clocksource(char *buf, size_t size)
 		fclose(f);
 }
 
+/*
+ * Tracer and tracee on one CPU: every step is then a local switch, not a
+ * wake-up across vCPUs (in a loaded TCG guest four times faster: 9 s
+ * against 33 s for the whole count). Not fatal if refused.
+ */
+static void pin_to_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* ---- holding the module's updates while counting ------------------------- */
 
 
@@ -601,6 +619,7 @@ int main(int argc, char **argv)
 	else if ((err = hold_updates()))
 		fprintf(stderr, "%s: the module's update interval stays as it is (%s: %s): a stepped\n"
 			"call may retry until it is not counted\n", argv[0], PARAM_UPDATE, strerror(-err));
+	pin_to_this_cpu();
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
