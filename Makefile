@@ -52,6 +52,8 @@ help:
 	@echo "make demo     install, build, boot the guest and show vclock at work"
 	@echo "make bench    two guest boots (clocksource hpet, then tsc) running vclock-bench;"
 	@echo "              writes out/bench.json and the chart out/bench.png"
+	@echo "make bench GENS=\"6.1 6.12 newest\"  the same per generation, side by side in"
+	@echo "              out/bench-generations.md"
 	@echo "make install  the module for the running kernel and the CRIU plugin (DESTDIR=)"
 	@echo "make clean    remove build products (keeps build/gen, what vm/gen fetched);"
 	@echo "make distclean  also build/gen"

@@ -36,7 +36,7 @@ $(eval $(call guest_suite,29-kmod-lifecycle,kmod_lifecycle))
 
 # Host-side tests of the harness itself (shell, TAP).
 UNIT_TESTS += $(B)/unit/summarize_test $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
-	      $(B)/unit/readme_commands_test
+	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test
 $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
 

@@ -2,7 +2,8 @@
 # Makefile after userspace/userspace.mk, whose object rules and helpers it
 # reuses), and the host test of the instruction budgets.
 
-VCLOCK_BENCH_OBJS  := $(call us_objs,vclock_bench vclock_names cli_common)
+VCLOCK_BENCH_OBJS  := $(call us_objs,vclock_bench bench_stats bench_criu vclock_names cli_common provenance \
+			json_out)
 VCLOCK_ICOUNT_OBJS := $(call us_objs,vclock_icount elf_lookup cli_common)
 
 $(B)/bin/vclock-bench: $(VCLOCK_BENCH_OBJS) $(LIBVCLOCK_A)
@@ -23,3 +24,11 @@ $(B)/unit/icount-budgets: tests/unit/icount-budgets.sh $(B)/bin/vclock-icount $(
 	@install -D -m 755 $< $@
 
 UNIT_TESTS += $(B)/unit/icount-budgets
+
+# vclock-bench's and vclock-maps' JSON from one guest boot against doc/schema/.
+$(B)/unit/bench_json_test: $(wildcard doc/schema/*.json) tests/unit/json_schema_check.py
+UNIT_TESTS += $(B)/unit/bench_json_test
+
+# vclock-bench --criu: the CRIU benchmark's statistics on known samples.
+$(B)/unit/bench_criu_test: $(B)/bin/vclock-bench doc/schema/vclock-criu-bench.schema.json
+UNIT_TESTS += $(B)/unit/bench_criu_test

@@ -51,6 +51,10 @@ GUEST_FILES += $(patsubst %,$(G)/bin/%,$(VCLOCK_TOOLS)) $(G)/lib/vclock-preload.
 $(B)/tests/vclock-clockloop: tests/guest/clockloop.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
+# vclock-as-user: runs a command as a non-root uid (busybox setpriv cannot).
+$(B)/tests/vclock-as-user: tests/guest/as_user.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
 $(B)/tests/libvclock-broken.so: tests/guest/broken_vdso.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
@@ -59,6 +63,7 @@ $(G)/tests/helpers/%: $(B)/tests/%
 $(G)/tests/lib/vclock-module.sh: tests/guest/vclock-module.sh
 	@install -D -m 644 $< $@
 GUEST_FILES += $(G)/tests/helpers/vclock-clockloop $(G)/tests/helpers/libvclock-broken.so \
+	       $(G)/tests/helpers/vclock-as-user \
 	       $(G)/tests/lib/vclock-module.sh
 
 # ---- host unit tests (ASan/UBSan) -------------------------------------------

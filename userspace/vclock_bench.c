@@ -45,7 +45,11 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include "bench_criu.h"
+#include "bench_stats.h"
 #include "cli_common.h"
+#include "json_out.h"
+#include "provenance.h"
 #include "vclock.h"
 #include "vclock_lib.h"
 #include "vclock_names.h"
@@ -91,6 +95,7 @@ struct opts {
 	int strategies;
 	const char *preload;
 	enum place place;
+	const char *criu_samples;	/* --criu: only the CRIU statistics */
 };
 
 struct result {
@@ -232,22 +237,13 @@ static double measure(enum method m, const struct opts *o, long batches, long *c
 	return ns / o->threads;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void summarize(struct result *r, int n)
 {
-	double sorted[MAX_REPS];
+	struct bench_stats st = bench_stats(r->ns, n);
 
-	memcpy(sorted, r->ns, sizeof(double) * n);
-	qsort(sorted, n, sizeof(double), cmp_double);
-	r->median = sorted[n / 2];
-	r->p10 = sorted[n / 10];
-	r->p90 = sorted[n - 1 - n / 10];
+	r->median = st.median;
+	r->p10 = st.p10;
+	r->p90 = st.p90;
 }
 
 /* The median cost of one now_ns() (a system call), from back-to-back pairs. */
@@ -261,8 +257,7 @@ static double measure_clock_read(void)
 		d[i] = (c - a) / 2;
 		(void)b;
 	}
-	qsort(d, 31, sizeof(double), cmp_double);
-	return d[15];
+	return bench_stats(d, 31).median;
 }
 
 /* ---- placement of the pages against QEMU's software TLB ------------------- */
@@ -379,46 +374,109 @@ static void print_placement(FILE *f)
 
 /* ---- running the methods -------------------------------------------------- */
 
-static void probe(struct result *res, const struct opts *o, int *mode_hpet, int *mode_tsc)
+/*
+ * The counter modes this run can measure. Switching the module's mode takes
+ * root (clock_mode is 0644): as root each mode is set when its methods run;
+ * otherwise the methods of the mode the module is in run as they are, and
+ * the others say that switching needs root.
+ */
+struct modes {
+	int can_switch;		/* clock_mode writable: we are root */
+	int current;		/* the page's enum vclock_mode at the start, -1 unmapped */
+	int hpet, tsc;		/* the methods of this mode can run */
+	char why_hpet[128], why_tsc[128];
+};
+
+static struct modes modes;
+
+static void probe_modes(struct modes *md, const struct vclock_status *st)
+{
+	int eh, et;
+
+	md->current = st->state == VCLOCK_LIB_MAPPED ? st->clock_mode : -1;
+	if (md->current < 0) {
+		snprintf(md->why_hpet, sizeof(md->why_hpet), "libvclock is not reading from the mapping");
+		snprintf(md->why_tsc, sizeof(md->why_tsc), "%s", md->why_hpet);
+		return;
+	}
+	eh = set_mode("hpet");
+	et = set_mode("tsc");
+	md->can_switch = !(eh == -EACCES || eh == -EPERM) || !(et == -EACCES || et == -EPERM);
+	if (md->can_switch) {
+		set_mode("auto");
+		md->hpet = !eh;
+		md->tsc = !et;
+		snprintf(md->why_hpet, sizeof(md->why_hpet), "HPET mode unavailable");
+		snprintf(md->why_tsc, sizeof(md->why_tsc),
+			 "TSC mode unavailable (the kernel does not trust the TSC)");
+		return;
+	}
+	md->hpet = md->current == VCLOCK_MODE_HPET;
+	md->tsc = md->current == VCLOCK_MODE_TSC;
+	snprintf(md->why_hpet, sizeof(md->why_hpet),
+		 "the module is in %s mode; switching to HPET mode needs root",
+		 vclock_mode_name(md->current));
+	snprintf(md->why_tsc, sizeof(md->why_tsc),
+		 "the module is in %s mode; switching to TSC mode needs root",
+		 vclock_mode_name(md->current));
+}
+
+static void probe(struct result *res, const struct opts *o)
 {
 	struct vclock_status st;
 	void *h;
 
 	vclock_status(&st);
-	*mode_hpet = st.state == VCLOCK_LIB_MAPPED && set_mode("hpet") == 0;
-	*mode_tsc = st.state == VCLOCK_LIB_MAPPED && set_mode("tsc") == 0;
-	set_mode("auto");
+	probe_modes(&modes, &st);
 	hpet_counter = st.hpet ? (const volatile uint32_t *)((const char *)st.hpet +
 							     VCLOCK_HPET_COUNTER) : NULL;
 	floor_page = st.data;
 	for (int m = 0; m < NR_METHODS; m++)
 		res[m].available = 1;
-	if (!hpet_counter || !*mode_hpet) {
+	if (!hpet_counter)
 		res[M_HPET_RAW] = (struct result){ .why = "no HPET mapping" };
-		res[M_VCLOCK_HPET] = (struct result){ .why = "HPET mode unavailable" };
-		res[M_FLOOR] = (struct result){ .why = "HPET mode unavailable" };
+	else if (!modes.hpet && modes.can_switch)
+		res[M_HPET_RAW] = (struct result){ .why = modes.why_hpet };
+	if (!modes.hpet) {
+		res[M_VCLOCK_HPET] = (struct result){ .why = modes.why_hpet };
+		res[M_FLOOR] = (struct result){ .why = modes.why_hpet };
 		res[M_FLOOR_CALL] = res[M_FLOOR];
 	} else if (!vclock_clock_served(o->clock, VCLOCK_HRES_CLOCKS) ||
 		   (const char *)st.hpet != (const char *)st.data + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE) {
 		res[M_FLOOR] = (struct result){ .why = "reads hres clocks of a one-piece mapping" };
 		res[M_FLOOR_CALL] = res[M_FLOOR];
 	}
-	if (!*mode_tsc)
-		res[M_VCLOCK_TSC] = (struct result){ .why = "TSC mode unavailable (the kernel does not trust the TSC)" };
+	if (!modes.tsc)
+		res[M_VCLOCK_TSC] = (struct result){ .why = modes.why_tsc };
 	h = dlopen(o->preload, RTLD_NOW | RTLD_LOCAL);
 	preload_gettime = h ? (int (*)(clockid_t, struct timespec *))dlsym(h, "clock_gettime") : NULL;
 	if (!preload_gettime)
 		res[M_PRELOAD] = (struct result){ .why = "vclock-preload.so not loadable" };
 }
 
-/* The counter mode a method runs in: the shim and the floor are compared in HPET mode. */
-static void mode_for(enum method m, int mode_hpet)
+/* Says on stderr what a run without root cannot measure, and why. */
+static void report_modes(const char *prog)
 {
+	if (modes.current < 0 || modes.can_switch)
+		return;
+	fprintf(stderr, "%s: not root: switching the module's counter mode (%s) needs root, so\n"
+		"only the methods of its current mode, %s, are measured; run as root for HPET and TSC\n",
+		prog, PARAM_MODE, vclock_mode_name(modes.current));
+}
+
+/*
+ * The counter mode a method runs in (root only; otherwise every method runs
+ * in the module's mode): the shim and the floor are compared in HPET mode.
+ */
+static void mode_for(enum method m)
+{
+	if (!modes.can_switch)
+		return;
 	if (m == M_VCLOCK_TSC)
 		set_mode("tsc");
 	else if (m == M_VCLOCK_HPET || m == M_HPET_RAW || m == M_PRELOAD || m == M_FLOOR ||
 		 m == M_FLOOR_CALL)
-		set_mode(mode_hpet ? "hpet" : "auto");
+		set_mode(modes.hpet ? "hpet" : "auto");
 	else
 		set_mode("auto");
 }
@@ -451,7 +509,7 @@ static long calibrate(enum method m, const struct opts *o)
 	return n < 1 ? 1 : n;
 }
 
-static void run_methods(struct result *res, const struct opts *o, int mode_hpet, int mode_tsc)
+static void run_methods(struct result *res, const struct opts *o)
 {
 	long calls;
 	int r, m;
@@ -459,19 +517,19 @@ static void run_methods(struct result *res, const struct opts *o, int mode_hpet,
 	clock_read_ns = measure_clock_read();
 	for (m = 0; m < NR_METHODS; m++)
 		if (res[m].available) {
-			mode_for(m, mode_hpet);
+			mode_for(m);
 			res[m].batches = calibrate(m, o);
 		}
 	for (r = 0; r < o->reps; r++)
 		for (m = 0; m < NR_METHODS; m++) {
 			if (!res[m].available)
 				continue;
-			mode_for(m, mode_hpet);
+			mode_for(m);
 			calls = 0;
 			res[m].ns[r] = measure(m, o, res[m].batches, &calls);
 			res[m].calls += calls;
 		}
-	if (mode_hpet || mode_tsc)
+	if (modes.can_switch)
 		set_mode("auto");
 	for (m = 0; m < NR_METHODS; m++)
 		if (res[m].available) {
@@ -578,22 +636,31 @@ struct target {
 	double limit;		/* 0: INFO, no limit */
 	int at_least;		/* ratio must be >= limit (else <=) */
 	const char *only_on;	/* clocksource it applies to, or NULL */
+	/*
+	 * M_LOOP: none; else the method whose ratio to @den is the best any
+	 * reader like @num can do in this run (libvclock is a called
+	 * function: the minimal reader called, floor-call). When that bound
+	 * misses the limit, the target is out of reach here and says so.
+	 */
+	enum method bound;
 };
 
 static const struct target targets[] = {
-	{ "vclock-hpet / floor", M_VCLOCK_HPET, M_FLOOR, 1.05, 0, NULL },
-	{ "vclock-hpet / hpet-raw", M_VCLOCK_HPET, M_HPET_RAW, 1.15, 0, NULL },
-	{ "vclock-hpet / floor-call", M_VCLOCK_HPET, M_FLOOR_CALL, 0, 0, NULL },
-	{ "floor-call / floor", M_FLOOR_CALL, M_FLOOR, 0, 0, NULL },
-	{ "glibc / vclock-hpet", M_GLIBC, M_VCLOCK_HPET, 0, 1, "hpet" },
-	{ "syscall / vclock-hpet", M_SYSCALL, M_VCLOCK_HPET, 0, 1, NULL },
-	{ "vclock-tsc / glibc", M_VCLOCK_TSC, M_GLIBC, 0.75, 0, "tsc" },
-	{ "vclock-hpet / glibc", M_VCLOCK_HPET, M_GLIBC, 0, 0, "tsc" },
-	{ "preload / vclock-hpet", M_PRELOAD, M_VCLOCK_HPET, 1.05, 0, NULL },
+	{ "vclock-hpet / floor", M_VCLOCK_HPET, M_FLOOR, 1.05, 0, NULL, M_FLOOR_CALL },
+	{ "vclock-hpet / hpet-raw", M_VCLOCK_HPET, M_HPET_RAW, 1.15, 0, NULL, M_FLOOR_CALL },
+	{ "vclock-hpet / floor-call", M_VCLOCK_HPET, M_FLOOR_CALL, 0, 0, NULL, M_LOOP },
+	{ "floor-call / floor", M_FLOOR_CALL, M_FLOOR, 0, 0, NULL, M_LOOP },
+	{ "floor / hpet-raw", M_FLOOR, M_HPET_RAW, 0, 0, NULL, M_LOOP },
+	{ "glibc / vclock-hpet", M_GLIBC, M_VCLOCK_HPET, 0, 1, "hpet", M_LOOP },
+	{ "syscall / vclock-hpet", M_SYSCALL, M_VCLOCK_HPET, 0, 1, NULL, M_LOOP },
+	{ "vclock-tsc / glibc", M_VCLOCK_TSC, M_GLIBC, 0.75, 0, "tsc", M_LOOP },
+	{ "vclock-hpet / glibc", M_VCLOCK_HPET, M_GLIBC, 0, 0, "tsc", M_LOOP },
+	{ "preload / vclock-hpet", M_PRELOAD, M_VCLOCK_HPET, 1.05, 0, NULL, M_LOOP },
 };
 #define NR_TARGETS ((int)(sizeof(targets) / sizeof(targets[0])))
 
 static char clocksource[32];
+static struct provenance prov;
 
 static void read_clocksource(void)
 {
@@ -605,36 +672,93 @@ static void read_clocksource(void)
 		fclose(f);
 }
 
-/* "PASS", "FAIL", "INFO" (no limit) or NULL when it does not apply here. */
-static const char *target_verdict(const struct target *t, const struct result *res, double *ratio)
+struct verdict {
+	const char *v;		/* PASS, FAIL, INFO (no limit); NULL: does not apply here */
+	double ratio;		/* of the net medians */
+	struct bench_stats rep;	/* of the per-repetition ratios (neighbours in time) */
+	double bound;		/* the bound method's ratio; 0 none */
+	int unreachable;	/* the bound misses the limit */
+	int undecided;		/* the limit lies inside the per-repetition p10..p90 */
+};
+
+static int meets(const struct target *t, double r)
 {
-	if (!res[t->num].available || !res[t->den].available ||
-	    (t->only_on && strcmp(t->only_on, clocksource)))
-		return NULL;
-	*ratio = res[t->num].net / res[t->den].net;
-	if (!t->limit)
-		return "INFO";
-	return (t->at_least ? *ratio >= t->limit : *ratio <= t->limit) ? "PASS" : "FAIL";
+	return t->at_least ? r >= t->limit : r <= t->limit;
 }
 
-static void print_targets(const struct result *res)
+static struct verdict target_verdict(const struct target *t, const struct result *res, int reps)
 {
-	const char *v;
-	double ratio;
-	int i;
+	struct verdict v = { 0 };
+	double per[MAX_REPS], loop = res[M_LOOP].median;
+	int n = 0;
+
+	if (!res[t->num].available || !res[t->den].available ||
+	    (t->only_on && strcmp(t->only_on, clocksource)))
+		return v;
+	v.ratio = res[t->num].net / res[t->den].net;
+	for (int r = 0; r < reps; r++)
+		if (res[t->den].ns[r] - loop > 0)
+			per[n++] = (res[t->num].ns[r] - loop) / (res[t->den].ns[r] - loop);
+	v.rep = bench_stats(per, n);
+	if (!t->limit) {
+		v.v = "INFO";
+		return v;
+	}
+	v.v = meets(t, v.ratio) ? "PASS" : "FAIL";
+	if (t->bound != M_LOOP && res[t->bound].available) {
+		v.bound = res[t->bound].net / res[t->den].net;
+		v.unreachable = !meets(t, v.bound);
+	}
+	v.undecided = n && v.rep.p10 <= t->limit && t->limit <= v.rep.p90;
+	return v;
+}
+
+/* What the verdict rests on, after the target: "; ..." parts, or "". */
+static void verdict_notes(char *buf, size_t size, const struct target *t, const struct verdict *v)
+{
+	int k = 0;
+
+	buf[0] = 0;
+	if (v->rep.n)
+		k += snprintf(buf + k, size - k, "; per repetition %.2f-%.2f", v->rep.p10, v->rep.p90);
+	if (v->undecided && k < (int)size)
+		k += snprintf(buf + k, size - k, ", the target inside: noise decides");
+	if (v->unreachable && k < (int)size)
+		snprintf(buf + k, size - k, "; out of reach in this run: %s, the minimal reader called, is %.3fx",
+			 method_names[t->bound], v->bound);
+}
+
+/* The ratio lines; returns how many there are. */
+static int print_targets(const struct result *res, int reps)
+{
+	char notes[200];
+	int i, n = 0;
 
 	printf("\nratios of net medians (the loop's %.1f ns subtracted; clocksource %s):\n",
 	       res[M_LOOP].median, clocksource);
 	for (i = 0; i < NR_TARGETS; i++) {
-		v = target_verdict(&targets[i], res, &ratio);
-		if (!v)
+		struct verdict v = target_verdict(&targets[i], res, reps);
+
+		if (!v.v)
 			continue;
+		n++;
+		verdict_notes(notes, sizeof(notes), &targets[i], &v);
 		if (targets[i].limit)
-			printf("%s %-24s %7.3fx  (target %s %.2fx)\n", v, targets[i].name, ratio,
-			       targets[i].at_least ? ">=" : "<=", targets[i].limit);
+			printf("%s %-24s %7.3fx  (target %s %.2fx%s)\n", v.v, targets[i].name, v.ratio,
+			       targets[i].at_least ? ">=" : "<=", targets[i].limit, notes);
 		else
-			printf("%s %-24s %7.3fx\n", v, targets[i].name, ratio);
+			printf("%s %-24s %7.3fx  (%s)\n", v.v, targets[i].name, v.ratio, notes + 2);
 	}
+	if (!n)
+		printf("none: no ratio has both of its methods measured (%s)\n",
+		       res[M_VCLOCK_HPET].why ? res[M_VCLOCK_HPET].why : "see the table");
+	return n;
+}
+
+/* Something of libvclock was measured: what the tool is for. */
+static int measured_library(const struct result *res)
+{
+	return res[M_VCLOCK_HPET].available || res[M_VCLOCK_TSC].available;
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -665,6 +789,11 @@ static void print_table(const struct result *res, const struct opts *o)
 	       "subtracted; net = median - loop (%.1f ns per call)\n", clock_read_ns,
 	       res[M_LOOP].median);
 	print_placement(stdout);
+	if (modes.can_switch)
+		printf("counter mode: set per method (root)\n");
+	else
+		printf("counter mode: %s as found (not root: cannot switch)\n",
+		       vclock_mode_name(modes.current));
 	printf("%-12s %10s %10s %10s %10s %12s  %s\n", "method", "median", "p10", "p90", "net",
 	       "calls", "what");
 	for (m = 0; m < NR_METHODS; m++) {
@@ -690,17 +819,25 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 	char clk[32];
 	int m, first = 1;
 
-	fprintf(f, "{\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
+	fprintf(f, "{\n  \"provenance\": ");
+	provenance_json(f, &prov);
+	fprintf(f, ",\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
 	       short_clock_name(o->clock, clk, sizeof(clk)), o->reps, o->seconds, o->threads);
 	fprintf(f, "  \"methods\": {");
 	for (m = 0; m < NR_METHODS; m++) {
 		fprintf(f, "%s\n    \"%s\": ", first ? "" : ",", method_names[m]);
 		first = 0;
-		if (!res[m].available)
-			fprintf(f, "{\"available\": false, \"why\": \"%s\"}", res[m].why);
-		else
-			fprintf(f, "{\"available\": true, \"median_ns\": %.2f, \"p10_ns\": %.2f, \"p90_ns\": %.2f, \"net_ns\": %.2f, \"calls\": %ld}",
-			       res[m].median, res[m].p10, res[m].p90, res[m].net, res[m].calls);
+		if (!res[m].available) {
+			fprintf(f, "{\"available\": false, \"why\": ");
+			json_str(f, res[m].why);
+			fprintf(f, "}");
+			continue;
+		}
+		fprintf(f, "{\"available\": true, \"median_ns\": %.2f, \"p10_ns\": %.2f, \"p90_ns\": %.2f, \"net_ns\": %.2f, \"calls\": %ld, \"samples_ns\": [",
+			res[m].median, res[m].p10, res[m].p90, res[m].net, res[m].calls);
+		for (int r = 0; r < o->reps; r++)
+			fprintf(f, "%s%.2f", r ? ", " : "", res[m].ns[r]);
+		fprintf(f, "]}");
 	}
 	fprintf(f, "\n  },\n  \"loop_ns\": %.2f, \"clock_read_ns\": %.0f,\n", res[M_LOOP].median,
 		clock_read_ns);
@@ -709,19 +846,25 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 		placement.conflict ? "true" : "false");
 	for (unsigned int j = 0; j < placement.nr_hot; j++)
 		fprintf(f, "%s%u", j ? ", " : "", placement.hot[j]);
-	fprintf(f, "]},\n  \"clocksource\": \"%s\",\n  \"ratios\": {", clocksource);
+	fprintf(f, "]},\n  \"counter_mode\": {\"switchable\": %s, \"at_start\": \"%s\"},\n",
+		modes.can_switch ? "true" : "false", vclock_mode_name(modes.current));
+	fprintf(f, "  \"clocksource\": \"%s\",\n  \"ratios\": {", clocksource);
 	first = 1;
 	for (m = 0; m < NR_TARGETS; m++) {
-		double ratio;
-		const char *v = target_verdict(&targets[m], res, &ratio);
+		struct verdict v = target_verdict(&targets[m], res, o->reps);
 
-		if (!v)
+		if (!v.v)
 			continue;
 		fprintf(f, "%s\n    \"%s\": {\"ratio\": %.3f, \"verdict\": \"%s\"", first ? "" : ",",
-		       targets[m].name, ratio, v);
+		       targets[m].name, v.ratio, v.v);
+		fprintf(f, ", \"per_rep\": {\"median\": %.3f, \"p10\": %.3f, \"p90\": %.3f}",
+			v.rep.median, v.rep.p10, v.rep.p90);
 		if (targets[m].limit)
-			fprintf(f, ", \"target\": \"%s %.2f\"", targets[m].at_least ? ">=" : "<=",
-			       targets[m].limit);
+			fprintf(f, ", \"target\": \"%s %.2f\", \"undecided\": %s", targets[m].at_least ? ">=" : "<=",
+			       targets[m].limit, v.undecided ? "true" : "false");
+		if (v.bound)
+			fprintf(f, ", \"reachable\": %s, \"bound\": {\"method\": \"%s\", \"ratio\": %.3f}",
+				v.unreachable ? "false" : "true", method_names[targets[m].bound], v.bound);
 		fprintf(f, "}");
 		first = 0;
 	}
@@ -781,9 +924,14 @@ static void usage(const char *prog)
 	       "  -p, --preload PATH    the shim (default /opt/vclock/lib/vclock-preload.so)\n"
 	       "  -j, --json            JSON instead of the table\n"
 	       "  -o, --output FILE     print the table and write the JSON to FILE\n"
+	       "  -C, --criu SAMPLES    no clock reads: the statistics, ratios and verdict of the\n"
+	       "                        CRIU round trips vclock-criu-bench timed into SAMPLES\n"
 	       "  -h, --help, -V, --version\n\n"
-	       "Needs root to switch the module's counter mode (HPET/TSC rows).\n"
-	       "Exit: 0 measured, 2 usage, 3 /dev/vclock not available.\n", prog, MAX_REPS);
+	       "Switching the module's counter mode needs root: as root both the HPET and\n"
+	       "the TSC rows run; otherwise only the rows of the module's current mode.\n"
+	       "Exit: 0 measured, 1 (--criu) a round trip failed or SAMPLES is bad, 2 usage,\n"
+	       "3 /dev/vclock not available, or nothing of libvclock measurable (neither\n"
+	       "vclock-hpet nor vclock-tsc ran), 4 the JSON file not written.\n", prog, MAX_REPS);
 }
 
 int main(int argc, char **argv)
@@ -793,16 +941,17 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' }, { "threads", required_argument, NULL, 't' },
 		{ "strategies", no_argument, NULL, 's' }, { "preload", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
-		{ "place", required_argument, NULL, 'P' }, { "help", no_argument, NULL, 'h' },
+		{ "place", required_argument, NULL, 'P' }, { "criu", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .clock = CLOCK_MONOTONIC, .reps = 15, .seconds = 0.02, .threads = 1,
 			  .preload = "/opt/vclock/lib/vclock-preload.so" };
 	struct result res[NR_METHODS];
 	struct strategy_cost cost[VCLOCK_NR_STRATEGIES] = { 0 };
-	int c, err, mode_hpet, mode_tsc, id;
+	int c, err, id;
 
-	while ((c = getopt_long(argc, argv, "c:r:d:t:sp:jo:P:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:d:t:sp:jo:P:C:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (vclock_parse_clock(optarg, &id) || !vclock_clock_name(id))
@@ -838,10 +987,15 @@ int main(int argc, char **argv)
 			else
 				return cli_usage_error(argv[0], "--place must be auto, kernel or random");
 			break;
+		case 'C': o.criu_samples = optarg; break;
 		case 'h': usage(argv[0]); return 0;
 		case 'V': cli_print_version(argv[0]); return 0;
 		default: return cli_usage_error(argv[0], "unknown option");
 		}
+	}
+	if (o.criu_samples) {
+		provenance_collect(&prov);
+		return bench_criu_report(o.criu_samples, o.json_out, &prov, BENCH_CRIU_TARGET);
 	}
 	err = place_and_map(o.place);
 	if (err) {
@@ -850,8 +1004,10 @@ int main(int argc, char **argv)
 	}
 	memset(res, 0, sizeof(res));
 	read_clocksource();
-	probe(res, &o, &mode_hpet, &mode_tsc);
-	run_methods(res, &o, mode_hpet, mode_tsc);
+	provenance_collect(&prov);
+	probe(res, &o);
+	report_modes(argv[0]);
+	run_methods(res, &o);
 	if (o.strategies)
 		strategy_costs(cost, 200);
 	if (o.json)
@@ -861,16 +1017,21 @@ int main(int argc, char **argv)
 
 		if (!f) {
 			fprintf(stderr, "%s: cannot write %s: %s\n", argv[0], o.json_out, strerror(errno));
-			return 1;
+			return EXIT_OUTPUT;
 		}
 		print_json(f, res, cost, &o);
 		fclose(f);
 	}
 	if (!o.json) {
 		print_table(res, &o);
-		print_targets(res);
+		print_targets(res, o.reps);
 		if (o.strategies)
 			print_strategies(cost);
+	}
+	if (!measured_library(res)) {
+		fprintf(stderr, "%s: nothing of libvclock was measured: vclock-hpet: %s; vclock-tsc: %s\n",
+			argv[0], res[M_VCLOCK_HPET].why, res[M_VCLOCK_TSC].why);
+		return EXIT_UNAVAILABLE;
 	}
 	return 0;
 }

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_stats.c - median, p10 and p90 (see bench_stats.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_stats.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct bench_stats bench_stats(const double *v, int n)
+{
+	struct bench_stats s = { .n = n };
+	double *sorted;
+
+	if (n <= 0)
+		return (struct bench_stats){ 0 };
+	sorted = malloc(sizeof(double) * (size_t)n);
+	if (!sorted)
+		abort();
+	memcpy(sorted, v, sizeof(double) * (size_t)n);
+	qsort(sorted, (size_t)n, sizeof(double), cmp_double);
+	s.median = sorted[n / 2];
+	s.p10 = sorted[n / 10];
+	s.p90 = sorted[n - 1 - n / 10];
+	free(sorted);
+	return s;
+}
