@@ -2,7 +2,8 @@
 /*
  * vclock.h - what the parts of the vclock module share.
  *
- *   vclock_main.c    module init/exit, the misc device, ioctls, parameters
+ *   vclock_main.c    module init/exit, the misc device and /proc/vclock,
+ *                    ioctls, parameters
  *   vclock_mmap.c    the mapping: mmap rules, population strategies, .fault
  *   vclock_hpet.c    finding and checking the HPET
  *   vclock_tk.c      the timekeeper that publishes struct vclock_data

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,7 +42,7 @@ bool cli_in_vclock_guest(void)
 
 const char *cli_device_error(int err)
 {
-	static char buf[128];
+	static char buf[192];
 
 	switch (-err) {
 	case ENOENT:
@@ -64,6 +65,12 @@ const char *cli_device_error(int err)
 		return "the module does not offer this strategy here "
 		       "(mixed needs a kernel before 6.4)";
 	case EINVAL:
+		if (!vclock_device_path(getenv(VCLOCK_DEVICE_ENV))) {
+			snprintf(buf, sizeof(buf), VCLOCK_DEVICE_ENV "=%.40s names neither "
+				 VCLOCK_DEVICE " nor " VCLOCK_PROC_FILE " \u2014 set it to one of "
+				 "them or unset it", getenv(VCLOCK_DEVICE_ENV));
+			return buf;
+		}
 		return "the module refused the mapping (strategy or offset not valid)";
 	case EBUSY:
 		return "the library is already mapped with another strategy";

@@ -157,12 +157,20 @@ static void read_comm(struct target *t)
 		fclose(f);
 }
 
-/* Is @e a mapping of our device? By path, or by the node's dev and inode. */
+static bool path_is(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(path, name, n) && (!path[n] || path[n] == ' ');
+}
+
+/*
+ * Is @e a mapping of the module? By path (the device or the regular file),
+ * or by the device node's dev and inode.
+ */
 static bool is_vclock_vma(const struct maps_entry *e, const struct stat *dev_node)
 {
-	size_t n = strlen(VCLOCK_DEVICE);
-
-	if (!strncmp(e->path, VCLOCK_DEVICE, n) && (!e->path[n] || e->path[n] == ' '))
+	if (path_is(e->path, VCLOCK_DEVICE) || path_is(e->path, VCLOCK_PROC_FILE))
 		return true;
 	return dev_node && e->inode == dev_node->st_ino &&
 	       e->dev_major == major(dev_node->st_dev) &&
@@ -212,8 +220,11 @@ static int read_maps(struct target *t)
 static void query_pages(struct target *t)
 {
 	struct vclock_query q = { .pid = opt.self ? 0 : opt.pid };
-	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	const char *path = vclock_device_path(getenv(VCLOCK_DEVICE_ENV));
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 
+	if (!path)
+		errno = EINVAL;
 	if (fd < 0) {
 		t->query_err = -errno;
 		return;
