@@ -51,6 +51,7 @@ int vclock_tk_init(struct vclock_data *vd);
 void vclock_tk_exit(void);
 unsigned int vclock_tk_modes(void);		/* bitmask of usable modes */
 int vclock_tk_mode(void);			/* published mode */
+bool vclock_tk_hpet_used(void);			/* mode was HPET since load */
 int vclock_tk_request_mode(int mode);		/* -EINVAL if unusable */
 const char *vclock_tk_kernel_cs(void);
 void vclock_tk_status(struct seq_file *m);
