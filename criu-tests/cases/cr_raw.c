@@ -15,12 +15,14 @@
  * module's page-table introspection.
  *
  *   vclock-cr-raw --ready FILE [--strategy S] [--touch none|data|hpet|all]
- *                 [--keep-fd [--kept-strategy S]] [--interval-ms N]
+ *                 [--keep-fd [--kept-strategy S]] [--private] [--interval-ms N]
  *
  * VCLOCK_DEVICE=/proc/vclock maps the regular file instead of the device
  * (stock CRIU, no plugin). --kept-strategy is what the kept descriptor's
  * strategy for offset 0 must be at the end (default: --strategy): stock
  * CRIU reopens the file by path, so what an ioctl set on it is gone.
+ * --private maps the whole layout MAP_PRIVATE (never a COW mapping: the
+ * module clears VM_MAYWRITE), which stock CRIU refuses to dump.
  *
  * Then: SIGUSR2 = intermediate check, SIGUSR1 = verify, print TAP, exit.
  */
@@ -38,6 +40,7 @@ static struct {
 	int strategy;
 	int touch;
 	bool keep_fd;
+	bool private;
 	int kept_strategy;
 	unsigned int interval_ms;
 } opt = { .strategy = VCLOCK_STRATEGY_FAULT, .touch = TOUCH_ALL, .kept_strategy = -1,
@@ -53,7 +56,7 @@ static void usage_exit(void)
 {
 	fprintf(stderr, "usage: vclock-cr-raw --ready FILE [--strategy fault|remap|split|mixed]\n"
 		"       [--touch none|data|hpet|all] [--keep-fd [--kept-strategy S]]\n"
-		"       [--interval-ms N]\n");
+		"       [--private] [--interval-ms N]\n");
 	exit(2);
 }
 
@@ -75,6 +78,7 @@ static void parse_options(int argc, char **argv)
 		{ "touch", required_argument, NULL, 't' },
 		{ "keep-fd", no_argument, NULL, 'k' },
 		{ "kept-strategy", required_argument, NULL, 'K' },
+		{ "private", no_argument, NULL, 'p' },
 		{ "interval-ms", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -93,6 +97,9 @@ static void parse_options(int argc, char **argv)
 			break;
 		case 'k':
 			opt.keep_fd = true;
+			break;
+		case 'p':
+			opt.private = true;
 			break;
 		case 'K':
 			opt.kept_strategy = cr_parse_strategy(optarg);
@@ -137,13 +144,29 @@ static int map_via_file(void)
 	return map.hpet == MAP_FAILED ? -errno : 0;
 }
 
+/* --private: the whole layout in one MAP_PRIVATE VMA. */
+static int map_private(void)
+{
+	memset(&map, 0, sizeof(map));
+	map.strategy = (unsigned int)opt.strategy;
+	map.len = VCLOCK_MAP_SIZE;
+	map.base = vt_mmap(dev_fd, map.len, PROT_READ, MAP_PRIVATE, (unsigned int)opt.strategy,
+			   VCLOCK_LAB_WB, 0);
+	if (map.base == MAP_FAILED)
+		return -errno;
+	map.hpet = map.base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
+	return 0;
+}
+
 static void setup(void)
 {
 	volatile uint32_t sink;
 	int err;
 
 	dev_fd = vt_open();
-	err = opt.keep_fd ? map_via_file() :
+	if (opt.private && (opt.keep_fd || opt.strategy == VCLOCK_STRATEGY_SPLIT))
+		usage_exit();
+	err = opt.keep_fd ? map_via_file() : opt.private ? map_private() :
 			    vt_map(dev_fd, (unsigned int)opt.strategy, VCLOCK_LAB_WB, &map);
 	if (err)
 		tap_bail("mmap of %s with strategy %s: %s", vt_path(),

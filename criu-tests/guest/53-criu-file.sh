@@ -20,6 +20,9 @@
 #     restored under the other (HPET never used since load), remap's HPET
 #     PTE is what the policy at restore gives (always: made at mmap;
 #     if-used: left out), not what the dumped process had;
+#   - refused, with CRIU's exact message: a MAP_PRIVATE mapping of the
+#     file; a restore with the module unloaded (then, after insmod, the
+#     same images restore);
 #   - vclock-maps shows such a process's mappings and page tables.
 # After each case the module's counts of open files and live VMAs are back
 # to what they were (no leak). The module is left loaded as vm/run did.
@@ -96,6 +99,85 @@ for s in fault remap split mixed; do
 done
 stock_case vclock-cr-lib lib-threads kill --strategy fault --threads 4
 stock_case vclock-cr-lib timens kill --strategy fault --timens-check
+
+# ---- refused: a MAP_PRIVATE mapping ---------------------------------------------
+# A private mapping of the file is io/pf but not VMA_FILE_SHARED, so CRIU's
+# parse_vma_vmflags() marks it VMA_UNSUPP and vma_list_add() stops the dump
+# with "Unsupported mapping found START-END" (%016 PRIx64 each).
+pad16() { _p=$1; while [ ${#_p} -lt 16 ]; do _p=0$_p; done; echo "$_p"; }
+cr_prepare private-refused
+if cr_start vclock-cr-raw --ready "$CR_READY" --strategy fault --touch all --private; then
+	range=$(awk '$6 == "/proc/vclock" { print $1; exit }' "/proc/$CR_PID/maps")
+	want="Unsupported mapping found $(pad16 "${range%-*}")-$(pad16 "${range#*-}")"
+	cr_diag_lines "$CR_CASE: maps" "$(cr_vmas_full "$CR_PID")"
+	if cr_dump; then
+		not_ok "$CR_CASE: stock CRIU refuses to dump a MAP_PRIVATE mapping of /proc/vclock"
+	else
+		ok "$CR_CASE: stock CRIU refuses to dump a MAP_PRIVATE mapping of /proc/vclock"
+	fi
+	msg=$(grep -m1 -F "$want" "$CR_DIR/img/dump.log")
+	diag "$CR_CASE: ${msg:-no line '$want'}"
+	[ -n "$msg" ] && ok "$CR_CASE: CRIU says '$want'" ||
+		{ not_ok "$CR_CASE: CRIU says '$want'"; cr_log_tail dump.log; }
+	c=$(cr_check_now) && ok "$CR_CASE: the task runs on and still reads its mapping" ||
+		not_ok "$CR_CASE: the task runs on and still reads its mapping"
+	diag "$CR_CASE: $c"
+	cr_finish
+else
+	not_ok "$CR_CASE: vclock-cr-raw --private started"
+fi
+cr_counts_back
+
+# ---- refused: restore with the module unloaded ----------------------------------
+# Nothing checks the module before CRIU reopens the path: open_path()
+# (files-reg.c) fails with "Can't open file proc/vclock on restore" (errno
+# ENOENT), the restore stops, no task is left. After insmod the same images
+# restore (the mapping's state is all in its offset).
+cr_prepare module-absent
+held=$(cr_vclock_users)
+if [ -n "$held" ]; then
+	not_ok "$CR_CASE: nobody else uses the module (held by $held)"
+elif cr_start vclock-cr-raw --ready "$CR_READY" --strategy fault --touch all; then
+	before=$(cr_vmas "$CR_PID")
+	if cr_dump; then
+		ok "$CR_CASE: dump"
+		cr_reap
+		if vclock_unload; then
+			cr_restore && not_ok "$CR_CASE: restore without the module fails" ||
+				ok "$CR_CASE: restore without the module fails"
+			msg=$(grep -m1 "Can't open file proc/vclock on restore: No such file or directory" \
+				"$CR_DIR/img/restore.log")
+			diag "$CR_CASE: ${msg:-no such line}"
+			[ -n "$msg" ] && ok "$CR_CASE: CRIU says it cannot open proc/vclock (ENOENT)" ||
+				{ not_ok "$CR_CASE: CRIU says it cannot open proc/vclock (ENOENT)"
+				  cr_log_tail restore.log; }
+			[ ! -d "/proc/$CR_PID" ] && ok "$CR_CASE: no task left behind" ||
+				not_ok "$CR_CASE: no task left behind (pid $CR_PID exists)"
+		else
+			not_ok "$CR_CASE: rmmod (held by $(vclock_holders))"
+		fi
+		vclock_reload || not_ok "$CR_CASE: insmod again"
+		CR_BASE_COUNTS=$(cr_counts)
+		if cr_restore; then
+			ok "$CR_CASE: after insmod the same images restore"
+			[ "$(cr_vmas "$CR_PID")" = "$before" ] &&
+				ok "$CR_CASE: same vclock line after the restore" ||
+				not_ok "$CR_CASE: same vclock line after the restore"
+			cr_finish
+		else
+			not_ok "$CR_CASE: after insmod the same images restore"
+			cr_log_tail restore.log
+		fi
+	else
+		not_ok "$CR_CASE: dump"
+		cr_log_tail dump.log
+		kill -9 "$CR_PID" 2>/dev/null
+		cr_reap
+	fi
+else
+	not_ok "$CR_CASE: vclock-cr-raw started"
+fi
+cr_counts_back
 
 # ---- the hpet_page policy across a restore ------------------------------------
 # hpet_pte PID: "yes"/"no", the HPET page's PTE in PID as vclock-maps shows it.
