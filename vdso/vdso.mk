@@ -65,5 +65,10 @@ $(B)/unit/lib-fakedev: tests/unit/lib_fakedev.c tests/unit/seq_writer.h tests/gu
 $(B)/unit/libvclock-elf: tests/unit/libvclock-elf.sh $(LIBVCLOCK_SO) $(LIBVCLOCK_A)
 	@install -D -m 755 $< $@
 
+# Which file the library maps for VCLOCK_DEVICE (its /proc/self/environ reader).
+$(B)/unit/lib-devpath: tests/unit/lib_devpath.c $(VDSO_SRCS) $(VDSO_HDRS) tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
+
 UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev \
-	      $(B)/unit/libvclock-elf
+	      $(B)/unit/libvclock-elf $(B)/unit/lib-devpath
