@@ -53,12 +53,12 @@ struct target {
 static void usage(void)
 {
 	printf("Usage: %s [OPTION]... PID|self\n"
-	       "Show the /dev/vclock mappings of process PID: each VMA as /proc/PID/maps\n"
-	       "shows it (range, perms, offset, dev, inode, path), its mmap offset decoded\n"
-	       "(strategy, lab mode, first page), its smaps size, Rss and VmFlags in words,\n"
-	       "then every page as the page tables hold it right now (present, pfn, PTE,\n"
-	       "the cache mode the module asked for and the one PAT gives), and the\n"
-	       "process's [vvar] and [vdso] for contrast.\n"
+	       "Show the /dev/vclock and /proc/vclock mappings of process PID: each VMA as\n"
+	       "/proc/PID/maps shows it (range, perms, offset, dev, inode, path), its mmap\n"
+	       "offset decoded (strategy, lab mode, first page), its smaps size, Rss and\n"
+	       "VmFlags in words, then every page as the page tables hold it right now\n"
+	       "(present, pfn, PTE, the cache mode the module asked for and the one PAT\n"
+	       "gives), and the process's [vvar] and [vdso] for contrast.\n"
 	       "\n"
 	       "  -j, --json            one JSON object (VMA and page objects one per line,\n"
 	       "                        provenance; doc/schema/vclock-maps.schema.json)\n"
@@ -69,6 +69,8 @@ static void usage(void)
 	       "  -V, --version         show the version\n"
 	       "\n"
 	       "Another process's page tables need CAP_SYS_ADMIN (run as root).\n"
+	       "VCLOCK_DEVICE=/proc/vclock in the environment: map and ask the regular\n"
+	       "file instead of /dev/vclock (the only other value it takes).\n"
 	       "\n", prog);
 	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
 		"the mappings and their page tables were shown",
@@ -474,6 +476,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	ret = parse_options(argc, argv);
+	if (!ret)
+		ret = cli_check_device_env(prog);
 	if (ret)
 		return ret;
 	if (opt.map && map_self())

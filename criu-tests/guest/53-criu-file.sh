@@ -23,7 +23,8 @@
 #   - refused, with CRIU's exact message: a MAP_PRIVATE mapping of the
 #     file; a restore with the module unloaded (then, after insmod, the
 #     same images restore);
-#   - vclock-maps shows such a process's mappings and page tables.
+#   - vclock-maps and vclock-check through the library on /proc/vclock;
+#     vclock-maps shows such a process's mappings and page tables.
 # After each case the module's counts of open files and live VMAs are back
 # to what they were (no leak). The module is left loaded as vm/run did.
 . /opt/vclock/tests/tap.sh
@@ -44,6 +45,17 @@ diag "criu $(criu --version 2>/dev/null | sed -n 's/^Version: //p'), plugin dire
 t=$(stat -c '%F %s %a' /proc/vclock 2>/dev/null)
 [ "$t" = "regular file 12288 444" ] && ok "/proc/vclock: regular file, 12288 bytes (3 pages), mode 444" ||
 	not_ok "/proc/vclock: regular file, 12288 bytes, mode 444 (got '$t')"
+
+# The tools through the library: it maps /proc/vclock (VCLOCK_DEVICE), and
+# vclock-maps shows and queries that mapping.
+out=$(vclock-maps --map fault self 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q ' /proc/vclock$' &&
+	echo "$out" | grep -qE '^ +[0-9]+ +[0-9a-f]+ +hpet +yes' &&
+	ok "vclock-maps --map fault self: libvclock mapped /proc/vclock, the HPET page present" ||
+	{ not_ok "vclock-maps --map fault self: libvclock mapped /proc/vclock (exit $rc)"; diag "$out"; }
+out=$(vclock-check -d 1 -q 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "vclock-check -d 1 through /proc/vclock passes" ||
+	{ not_ok "vclock-check -d 1 through /proc/vclock: exit $rc"; diag "$out"; }
 
 # stock_checks: what CRIU's own log says about the dump just made: no plugin
 # was loaded, and the VMA was dumped as a mapping of the regular file.
