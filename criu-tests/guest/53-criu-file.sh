@@ -127,10 +127,7 @@ if cr_start vclock-cr-raw --ready "$CR_READY" --strategy fault --touch all --pri
 	else
 		ok "$CR_CASE: stock CRIU refuses to dump a MAP_PRIVATE mapping of /proc/vclock"
 	fi
-	msg=$(grep -m1 -F "$want" "$CR_DIR/img/dump.log")
-	diag "$CR_CASE: ${msg:-no line '$want'}"
-	[ -n "$msg" ] && ok "$CR_CASE: CRIU says '$want'" ||
-		{ not_ok "$CR_CASE: CRIU says '$want'"; cr_log_tail dump.log; }
+	cr_log_says dump.log "$want" "CRIU says '$want'"
 	c=$(cr_check_now) && ok "$CR_CASE: the task runs on and still reads its mapping" ||
 		not_ok "$CR_CASE: the task runs on and still reads its mapping"
 	diag "$CR_CASE: $c"
@@ -157,12 +154,9 @@ elif cr_start vclock-cr-raw --ready "$CR_READY" --strategy fault --touch all; th
 		if vclock_unload; then
 			cr_restore && not_ok "$CR_CASE: restore without the module fails" ||
 				ok "$CR_CASE: restore without the module fails"
-			msg=$(grep -m1 "Can't open file proc/vclock on restore: No such file or directory" \
-				"$CR_DIR/img/restore.log")
-			diag "$CR_CASE: ${msg:-no such line}"
-			[ -n "$msg" ] && ok "$CR_CASE: CRIU says it cannot open proc/vclock (ENOENT)" ||
-				{ not_ok "$CR_CASE: CRIU says it cannot open proc/vclock (ENOENT)"
-				  cr_log_tail restore.log; }
+			cr_log_says restore.log \
+				"Can't open file proc/vclock on restore: No such file or directory" \
+				"CRIU says it cannot open proc/vclock (ENOENT)"
 			[ ! -d "/proc/$CR_PID" ] && ok "$CR_CASE: no task left behind" ||
 				not_ok "$CR_CASE: no task left behind (pid $CR_PID exists)"
 		else

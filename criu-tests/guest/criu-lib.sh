@@ -138,6 +138,14 @@ cr_plugin_restored() {
 		  cr_log_tail restore.log; }
 }
 
+# cr_log_says LOG TEXT WHAT: CR_DIR/img/LOG has a line with the fixed string
+# TEXT (shown as a diag line); ok/not ok "CR_CASE: WHAT".
+cr_log_says() {
+	_msg=$(grep -m1 -F "$2" "$CR_DIR/img/$1")
+	diag "$CR_CASE: ${_msg:-no line '$2' in $1}"
+	[ -n "$_msg" ] && ok "$CR_CASE: $3" || { not_ok "$CR_CASE: $3"; cr_log_tail "$1"; }
+}
+
 cr_log_tail() { diag "$(grep -E 'Error|vclock plugin' "$CR_DIR/img/$1" | tail -n "${2:-8}")"; }
 
 _cr_checks() { grep -c '^# check ' "$CR_LOG"; }
