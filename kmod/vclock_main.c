@@ -3,10 +3,10 @@
  * vclock - Linux v4.6's [vvar] with the HPET, as a misc device.
  *
  * /dev/vclock (0444), or the regular file /proc/vclock, maps as ONE
- * read-only VMA: the timekeeper's data page
- * and a lab page (RAM, write-back) followed by the HPET's MMIO page
- * (uncached), filled lazily from .fault with vmf_insert_pfn_prot() - what
- * Linux v4.6 did for every process's [vvar] and removed in v4.7. See
+ * read-only VMA: the timekeeper's data page and a lab page (RAM,
+ * write-back) followed by the HPET's MMIO page (uncached), filled lazily
+ * from .fault with vmf_insert_pfn_prot() - what Linux v4.6 did for every
+ * process's [vvar] and removed in v4.7. See
  * include/vclock_abi.h for the layout and ioctls, vclock.h for the parts.
  */
 #include "vclock.h"

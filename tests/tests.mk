@@ -62,3 +62,4 @@ $(eval $(call guest_suite,20-kmod-cs-switch,kmod_cs_switch,-I$(TOP)/vdso $(LIBVC
 
 # Issue 17: the hpet_page policy (Linux v4.6 patch 6/6).
 $(eval $(call guest_suite,37-kmod-hpet-page,kmod_hpet_page))
+$(eval $(call guest_suite,38-kmod-proc-file,kmod_proc_file))
