@@ -28,6 +28,40 @@
 #include <linux/types.h>
 
 #define VCLOCK_DEVICE		"/dev/vclock"
+/*
+ * The same mapping, ioctls and offsets through a regular file, which stock
+ * CRIU checkpoints and restores with no plugin. VCLOCK_DEVICE_ENV names the
+ * path the library and the tools use instead of VCLOCK_DEVICE.
+ */
+#define VCLOCK_PROC_FILE	"/proc/vclock"
+#define VCLOCK_DEVICE_ENV	"VCLOCK_DEVICE"
+
+#ifndef __KERNEL__
+/*
+ * The path to map for the value @env of VCLOCK_DEVICE_ENV: VCLOCK_DEVICE
+ * when unset (NULL) or empty, either of the module's two files when named
+ * exactly, else NULL (the caller refuses it). Only the module's own files:
+ * a set-user-ID program is never handed another file's "time". No libc, so
+ * the freestanding library can use it.
+ */
+static inline int vclock_path_is(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static inline const char *vclock_device_path(const char *env)
+{
+	if (!env || !*env || vclock_path_is(env, VCLOCK_DEVICE))
+		return VCLOCK_DEVICE;
+	if (vclock_path_is(env, VCLOCK_PROC_FILE))
+		return VCLOCK_PROC_FILE;
+	return (const char *)0;
+}
+#endif
 #define VCLOCK_NAME		"vclock"
 #define VCLOCK_ABI_VERSION	2	/* 2: PFN hiding (flags, VCLOCK_ADDR_HIDDEN) */
 #define VCLOCK_LAYOUT_VERSION	1

@@ -4,7 +4,8 @@
  * user space sees is include/vclock_abi.h; the library's public header is
  * vdso/vclock.h).
  *
- *   vclock_main.c    module init/exit, the misc device, ioctls, hpet_address
+ *   vclock_main.c    module init/exit, the misc device and /proc/vclock,
+ *                    ioctls, hpet_address, hpet_page
  *   vclock_mmap.c    the mapping: mmap rules, population strategies, .fault
  *   vclock_hpet.c    finding and checking the HPET
  *   vclock_tk.c      the timekeeper that publishes struct vclock_data, and
@@ -55,6 +56,7 @@ int vclock_tk_init(struct vclock_data *vd);
 void vclock_tk_exit(void);
 unsigned int vclock_tk_modes(void);		/* bitmask of usable modes */
 int vclock_tk_mode(void);			/* published mode */
+bool vclock_tk_hpet_used(void);			/* mode was HPET since load */
 int vclock_tk_request_mode(int mode);		/* -EINVAL if unusable */
 const char *vclock_tk_kernel_cs(void);
 void vclock_tk_status(struct seq_file *m);

@@ -2,10 +2,11 @@
 /*
  * vclock - Linux v4.6's [vvar] with the HPET, as a misc device.
  *
- * /dev/vclock (0444) maps as ONE read-only VMA: the timekeeper's data page
- * and a lab page (RAM, write-back) followed by the HPET's MMIO page
- * (uncached), filled lazily from .fault with vmf_insert_pfn_prot() - what
- * Linux v4.6 did for every process's [vvar] and removed in v4.7. See
+ * /dev/vclock (0444), or the regular file /proc/vclock, maps as ONE
+ * read-only VMA: the timekeeper's data page and a lab page (RAM,
+ * write-back) followed by the HPET's MMIO page (uncached), filled lazily
+ * from .fault with vmf_insert_pfn_prot() - what Linux v4.6 did for every
+ * process's [vvar] and removed in v4.7. See
  * include/vclock_abi.h for the layout and ioctls, vclock.h for the parts.
  */
 #include "vclock_internal.h"
@@ -14,6 +15,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/proc_fs.h>
 #include <linux/uaccess.h>
 
 /*
@@ -36,6 +38,7 @@ MODULE_PARM_DESC(hpet_address, "physical address of the HPET (default: from the 
 
 atomic_long_t vclock_open_files;
 static struct page *vclock_data_page;
+static struct proc_dir_entry *vclock_proc;
 
 /* The open file's strategy for mmap offset 0 lives in private_data. */
 unsigned int vclock_file_strategy(struct file *file)
@@ -43,17 +46,49 @@ unsigned int vclock_file_strategy(struct file *file)
 	return (unsigned int)(uintptr_t)READ_ONCE(file->private_data);
 }
 
-static int vclock_open(struct inode *inode, struct file *file)
+/* Either path. Not exclusive: CRIU opens the file itself while dumping. */
+static void vclock_file_init(struct file *file)
 {
-	/* Not exclusive: CRIU opens the device itself while dumping. */
 	file->private_data = (void *)(uintptr_t)VCLOCK_STRATEGY_FAULT;
 	atomic_long_inc(&vclock_open_files);
+}
+
+static int vclock_open(struct inode *inode, struct file *file)
+{
+	vclock_file_init(file);
 	return nonseekable_open(inode, file);
 }
 
 static int vclock_release(struct inode *inode, struct file *file)
 {
 	atomic_long_dec(&vclock_open_files);
+	return 0;
+}
+
+/*
+ * /proc/vclock: the same mapping through a regular file (S_IFREG), which
+ * stock CRIU dumps and restores with no plugin (a MAP_SHARED regular-file
+ * mapping is the one io/pf VMA it accepts besides [vvar]). procfs leaves
+ * vm_ops as mmap set them and passes ioctls on. Unlike a char device's
+ * fops->owner, procfs takes no module reference for an open file: take one
+ * here, so the module stays while the file or a mapping of it (vm_file)
+ * lives. The module_put() in release is safe: procfs calls release through
+ * its opener list, and remove_proc_entry() at exit waits for a release in
+ * progress to return (close_pdeo()); and exit cannot begin while any opener
+ * still holds its reference.
+ */
+static int vclock_proc_open(struct inode *inode, struct file *file)
+{
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	vclock_file_init(file);
+	return 0;
+}
+
+static int vclock_proc_release(struct inode *inode, struct file *file)
+{
+	atomic_long_dec(&vclock_open_files);
+	module_put(THIS_MODULE);
 	return 0;
 }
 
@@ -116,6 +151,15 @@ static const struct file_operations vclock_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
+static const struct proc_ops vclock_proc_ops = {
+	.proc_open = vclock_proc_open,
+	.proc_release = vclock_proc_release,
+	.proc_mmap = vclock_mmap,
+	.proc_ioctl = vclock_ioctl,
+	.proc_compat_ioctl = compat_ptr_ioctl,
+	.proc_lseek = default_llseek,
+};
+
 static struct miscdevice vclock_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = VCLOCK_NAME,
@@ -146,8 +190,16 @@ static int __init vclock_init(void)
 	err = misc_register(&vclock_misc);
 	if (err)
 		goto err_status;
+	vclock_proc = proc_create(VCLOCK_NAME, 0444, NULL, &vclock_proc_ops);
+	if (!vclock_proc) {
+		err = -ENOMEM;
+		goto err_misc;
+	}
+	proc_set_size(vclock_proc, VCLOCK_MAP_SIZE);
 	return 0;
 
+err_misc:
+	misc_deregister(&vclock_misc);
 err_status:
 	vclock_status_exit();
 	vclock_tk_exit();
@@ -163,6 +215,7 @@ err_hpet:
 /* No mapping or open file is left: each holds a reference on the module. */
 static void __exit vclock_exit(void)
 {
+	proc_remove(vclock_proc);
 	misc_deregister(&vclock_misc);
 	vclock_status_exit();
 	vclock_tk_exit();

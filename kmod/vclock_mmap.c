@@ -27,7 +27,9 @@
 #include "vclock_trace.h"
 
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/set_memory.h>
 
 /* The pages behind the mapping; the data page comes from vclock_main.c. */
@@ -41,6 +43,66 @@ static atomic_long_t vclock_mmaps;
 
 static const char *const strategy_names[] = VCLOCK_STRATEGY_NAMES;
 static const char *const page_names[] = VCLOCK_PAGE_NAMES;
+
+/*
+ * hpet_page: when the HPET page may enter the page tables. Linux v4.6's
+ * patch 6/6 let [vvar]'s HPET page fault in only once the HPET vclock had
+ * been used, so user space could not reach the MMIO page for nothing:
+ *
+ *   always   whenever the HPET is usable (the default: this is a testbed
+ *            for reading the HPET, also in TSC mode: hpet-raw, the PTE and
+ *            cache-mode introspection of that page);
+ *   if-used  only once the counter mode has been HPET since load; before
+ *            that a touch gets SIGBUS, and remap leaves the page out at
+ *            mmap time (it then faults in through .fault once allowed).
+ *
+ * Checked when a PTE is made (fault, or remap's mmap), as v4.6 did: a PTE
+ * already there stays. The setter only stores the value, so it is safe
+ * whenever sysfs calls it (at load, and up to the files' removal after
+ * ->exit), with the parameter lock held as for every parameter.
+ */
+enum { VCLOCK_HPET_PAGE_ALWAYS, VCLOCK_HPET_PAGE_IF_USED };
+static const char *const hpet_page_names[] = { "always", "if-used" };
+static int vclock_hpet_page = VCLOCK_HPET_PAGE_ALWAYS;
+
+static int vclock_hpet_page_set(const char *val, const struct kernel_param *kp)
+{
+	char buf[16];
+	int policy;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	policy = match_string(hpet_page_names, ARRAY_SIZE(hpet_page_names), strim(buf));
+	if (policy < 0)
+		return -EINVAL;
+	WRITE_ONCE(vclock_hpet_page, policy);
+	return 0;
+}
+
+static int vclock_hpet_page_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", hpet_page_names[READ_ONCE(vclock_hpet_page)]);
+}
+
+static const struct kernel_param_ops vclock_hpet_page_ops = {
+	.set = vclock_hpet_page_set,
+	.get = vclock_hpet_page_get,
+};
+module_param_cb(hpet_page, &vclock_hpet_page_ops, NULL, 0644);
+MODULE_PARM_DESC(hpet_page, "when the HPET page maps: always (default) or if-used (once the counter mode has been hpet since load; else SIGBUS)");
+
+static bool vclock_hpet_page_allowed(void)
+{
+	return READ_ONCE(vclock_hpet_page) == VCLOCK_HPET_PAGE_ALWAYS ||
+	       vclock_tk_hpet_used();
+}
+
+static void vclock_hpet_page_status(struct seq_file *m)
+{
+	seq_printf(m, "hpet_page: %s (hpet mode used since load: %s)\n",
+		   hpet_page_names[READ_ONCE(vclock_hpet_page)],
+		   vclock_tk_hpet_used() ? "yes" : "no");
+}
 
 unsigned int vclock_strategies(void)
 {
@@ -71,8 +133,8 @@ static pgprot_t vclock_prot_uc(pgprot_t prot)
 
 /*
  * What to put at layout page @page of @vma: its pfn and protection. Returns
- * false for a page that cannot be mapped (outside the layout, or the HPET
- * page without a usable HPET): the caller answers SIGBUS.
+ * false for a page that cannot be mapped (outside the layout, the HPET page
+ * without a usable HPET or refused by hpet_page): the caller answers SIGBUS.
  */
 static bool vclock_page_pfn(struct vm_area_struct *vma, unsigned int page,
 			    unsigned long *pfn, pgprot_t *prot)
@@ -97,7 +159,7 @@ static bool vclock_page_pfn(struct vm_area_struct *vma, unsigned int page,
 		}
 		return true;
 	case VCLOCK_PAGE_HPET:
-		if (!vclock_hpet.usable)
+		if (!vclock_hpet.usable || !vclock_hpet_page_allowed())
 			return false;
 		*pfn = PHYS_PFN(vclock_hpet.address);
 		*prot = pgprot_noncached(vma->vm_page_prot);
@@ -176,7 +238,7 @@ static int vclock_remap_all(struct vm_area_struct *vma)
 
 	for (page = 0; page < VCLOCK_NR_PAGES; page++) {
 		if (!vclock_page_pfn(vma, page, &pfn, &prot))
-			continue;	/* no HPET: that page faults SIGBUS */
+			continue;	/* HPET page: left to .fault (SIGBUS) */
 		err = remap_pfn_range(vma, vma->vm_start + page * PAGE_SIZE,
 				      pfn, PAGE_SIZE, prot);
 		if (err)
@@ -305,4 +367,5 @@ void vclock_mmap_status(struct seq_file *m)
 		seq_printf(m, " %s=%ld", page_names[i],
 			   atomic_long_read(&vclock_faults[i]));
 	seq_putc(m, '\n');
+	vclock_hpet_page_status(m);
 }

@@ -86,6 +86,7 @@ static struct {
 	bool running;
 
 	int mode;		/* published enum vclock_mode */
+	bool hpet_used;		/* mode has been HPET since load (hpet_page) */
 	int req_mode;		/* enum vclock_mode or VCLOCK_MODE_AUTO */
 	int kernel_cs;		/* the kernel's clocksource as a vclock mode */
 	u32 kmult, kraw_mult;	/* its current ns per cycle, for MONOTONIC */
@@ -499,6 +500,9 @@ static void vclock_new_lines(int mode, u64 c, struct vclock_anchor *a,
 	vclock_steer(&tk.raw, from.raw, from.raw_frac, kraw, rate_raw, interval);
 	trace_vclock_tk_update(mode, rate_mono, tk.mono.mult,
 			       from.mono > kmono ? from.mono - kmono : 0);
+	/* Before readers see the mode: the HPET page must fault in for them. */
+	if (mode == VCLOCK_MODE_HPET)
+		WRITE_ONCE(tk.hpet_used, true);
 	tk.mode = mode;
 	tk.cycle_last = c;
 	if (a->slack)
@@ -797,6 +801,11 @@ int vclock_tk_request_mode(int mode)
 int vclock_tk_mode(void)
 {
 	return READ_ONCE(tk.mode);
+}
+
+bool vclock_tk_hpet_used(void)
+{
+	return READ_ONCE(tk.hpet_used);
 }
 
 const char *vclock_tk_kernel_cs(void)

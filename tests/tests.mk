@@ -72,3 +72,7 @@ $(eval $(call guest_suite,36-abuse-timens-views,abuse_timens_views))
 $(eval $(call guest_suite,27-kmod-clock-step,kmod_clock_step,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
 $(eval $(call guest_suite,28-kmod-resume,kmod_resume,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
 $(eval $(call guest_suite,20-kmod-cs-switch,kmod_cs_switch,-I$(TOP)/vdso $(LIBVCLOCK_A) -lpthread))
+
+# Issue 17: the hpet_page policy (Linux v4.6 patch 6/6).
+$(eval $(call guest_suite,37-kmod-hpet-page,kmod_hpet_page))
+$(eval $(call guest_suite,38-kmod-proc-file,kmod_proc_file))

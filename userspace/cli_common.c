@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,9 +40,18 @@ bool cli_in_vclock_guest(void)
 	return !access("/etc/vclock/kver", F_OK) && !access(VCLOCK_GUEST_KO, F_OK);
 }
 
+/* The VCLOCK_DEVICE value names neither file: what to do, into @buf. */
+static const char *device_env_error(char *buf, size_t size)
+{
+	snprintf(buf, size, VCLOCK_DEVICE_ENV "=%.40s names neither " VCLOCK_DEVICE " nor "
+		 VCLOCK_PROC_FILE " \u2014 set it to one of them or unset it",
+		 getenv(VCLOCK_DEVICE_ENV));
+	return buf;
+}
+
 const char *cli_device_error(int err)
 {
-	static char buf[128];
+	static char buf[192];
 
 	switch (-err) {
 	case ENOENT:
@@ -64,12 +74,23 @@ const char *cli_device_error(int err)
 		return "the module does not offer this strategy here "
 		       "(mixed needs a kernel before 6.4)";
 	case EINVAL:
+		if (!vclock_device_path(getenv(VCLOCK_DEVICE_ENV)))
+			return device_env_error(buf, sizeof(buf));
 		return "the module refused the mapping (strategy or offset not valid)";
 	case EBUSY:
 		return "the library is already mapped with another strategy";
 	}
 	snprintf(buf, sizeof(buf), "cannot use " VCLOCK_DEVICE ": %s", strerror(-err));
 	return buf;
+}
+
+int cli_check_device_env(const char *prog)
+{
+	char buf[192];
+
+	if (vclock_device_path(getenv(VCLOCK_DEVICE_ENV)))
+		return 0;
+	return cli_usage_error(prog, "%s", device_env_error(buf, sizeof(buf)));
 }
 
 void cli_report_device_error(const char *prog, int err)

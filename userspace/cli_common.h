@@ -46,6 +46,12 @@ bool cli_in_vclock_guest(void);
 /* Why mapping or opening /dev/vclock failed with -errno @err, and what to do. */
 const char *cli_device_error(int err);
 
+/*
+ * VCLOCK_DEVICE, if set, names /dev/vclock or /proc/vclock: 0; else says so
+ * on stderr and returns EXIT_USAGE.
+ */
+int cli_check_device_env(const char *prog);
+
 /* "prog: /dev/vclock not found — the module is not loaded: ..." on stderr. */
 void cli_report_device_error(const char *prog, int err);
 

@@ -136,6 +136,8 @@ static void usage(void)
 	       "tsc): without the module, or in counter mode none, its clocks are the\n"
 	       "system calls themselves and a pass would prove nothing, so vclock-check\n"
 	       "stops with exit status 3 and says why, unless --allow-fallback is given.\n"
+	       "VCLOCK_DEVICE=/proc/vclock in the environment: libvclock maps the regular\n"
+	       "file instead of /dev/vclock (the only other value it takes).\n"
 	       "\n"
 	       "  -l, --lib PATH|vdso   check the shared object at PATH (it must export\n"
 	       "                        __vdso_clock_gettime, __vdso_clock_getres,\n"
@@ -465,6 +467,8 @@ int main(int argc, char **argv)
 	int err;
 
 	err = parse_options(argc, argv);
+	if (!err)
+		err = cli_check_device_env(prog);
 	if (err)
 		return err;
 	if (load_api(&api))

@@ -53,12 +53,12 @@ struct target {
 static void usage(void)
 {
 	printf("Usage: %s [OPTION]... PID|self\n"
-	       "Show the /dev/vclock mappings of process PID: each VMA as /proc/PID/maps\n"
-	       "shows it (range, perms, offset, dev, inode, path), its mmap offset decoded\n"
-	       "(strategy, lab mode, first page), its smaps size, Rss and VmFlags in words,\n"
-	       "then every page as the page tables hold it right now (present, pfn, PTE,\n"
-	       "the cache mode the module asked for and the one PAT gives), and the\n"
-	       "process's [vvar] and [vdso] for contrast.\n"
+	       "Show the /dev/vclock and /proc/vclock mappings of process PID: each VMA as\n"
+	       "/proc/PID/maps shows it (range, perms, offset, dev, inode, path), its mmap\n"
+	       "offset decoded (strategy, lab mode, first page), its smaps size, Rss and\n"
+	       "VmFlags in words, then every page as the page tables hold it right now\n"
+	       "(present, pfn, PTE, the cache mode the module asked for and the one PAT\n"
+	       "gives), and the process's [vvar] and [vdso] for contrast.\n"
 	       "\n"
 	       "  -j, --json            one JSON object (VMA and page objects one per line,\n"
 	       "                        provenance; doc/schema/vclock-maps.schema.json)\n"
@@ -69,6 +69,8 @@ static void usage(void)
 	       "  -V, --version         show the version\n"
 	       "\n"
 	       "Another process's page tables need CAP_SYS_ADMIN (run as root).\n"
+	       "VCLOCK_DEVICE=/proc/vclock in the environment: map and ask the regular\n"
+	       "file instead of /dev/vclock (the only other value it takes).\n"
 	       "\n", prog);
 	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
 		"the mappings and their page tables were shown",
@@ -157,12 +159,20 @@ static void read_comm(struct target *t)
 		fclose(f);
 }
 
-/* Is @e a mapping of our device? By path, or by the node's dev and inode. */
+static bool path_is(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(path, name, n) && (!path[n] || path[n] == ' ');
+}
+
+/*
+ * Is @e a mapping of the module? By path (the device or the regular file),
+ * or by the device node's dev and inode.
+ */
 static bool is_vclock_vma(const struct maps_entry *e, const struct stat *dev_node)
 {
-	size_t n = strlen(VCLOCK_DEVICE);
-
-	if (!strncmp(e->path, VCLOCK_DEVICE, n) && (!e->path[n] || e->path[n] == ' '))
+	if (path_is(e->path, VCLOCK_DEVICE) || path_is(e->path, VCLOCK_PROC_FILE))
 		return true;
 	return dev_node && e->inode == dev_node->st_ino &&
 	       e->dev_major == major(dev_node->st_dev) &&
@@ -212,8 +222,11 @@ static int read_maps(struct target *t)
 static void query_pages(struct target *t)
 {
 	struct vclock_query q = { .pid = opt.self ? 0 : opt.pid };
-	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	const char *path = vclock_device_path(getenv(VCLOCK_DEVICE_ENV));
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 
+	if (!path)
+		errno = EINVAL;
 	if (fd < 0) {
 		t->query_err = -errno;
 		return;
@@ -463,6 +476,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	ret = parse_options(argc, argv);
+	if (!ret)
+		ret = cli_check_device_env(prog);
 	if (ret)
 		return ret;
 	if (opt.map && map_self())

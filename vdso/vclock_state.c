@@ -53,6 +53,55 @@ static long vclock_map_pages(int fd, unsigned long npages, unsigned int strategy
 }
 
 /*
+ * The value of VCLOCK_DEVICE in the process's initial environment, read from
+ * /proc/self/environ (no libc here, so no getenv; a later setenv() is not
+ * seen), into @val: 1 if set, 0 if not (or no /proc). A value too long for
+ * @val comes back as "?", which names no file.
+ */
+static int vclock_env_device(char *val, unsigned int size)
+{
+	static const char key[] = VCLOCK_DEVICE_ENV "=";
+	unsigned int at = 0, len = 0;	/* in the entry; in its value */
+	int match = 1;
+	char buf[512];
+	long fd, n, i;
+
+	fd = vclock_sys_open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((n = vclock_sys_read((int)fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (!buf[i]) {
+				if (match && at >= sizeof(key) - 1)
+					goto found;
+				at = len = 0;
+				match = 1;
+				continue;
+			}
+			if (!match)
+				continue;
+			if (at < sizeof(key) - 1)
+				match = buf[i] == key[at];
+			else if (len < size - 1)
+				val[len++] = buf[i];
+			else
+				len = size;	/* too long */
+			at++;
+		}
+	}
+	vclock_sys_close((int)fd);
+	return 0;
+found:
+	vclock_sys_close((int)fd);
+	if (len >= size) {
+		val[0] = '?';
+		len = 1;
+	}
+	val[len] = 0;
+	return 1;
+}
+
+/*
  * Map the layout with @strategy: one VMA of all pages, or for split the data
  * VMA and the HPET VMA. Without an HPET VMA (the module may refuse it when
  * it has no HPET) the library still works: HPET mode then falls back.
@@ -61,8 +110,13 @@ static int vclock_map_device(unsigned int strategy, unsigned long addr, const vo
 			     const void **hpet)
 {
 	long fd, base, hp = 0;
+	const char *path;
+	char env[32];
 
-	fd = vclock_sys_open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	path = vclock_device_path(vclock_env_device(env, sizeof(env)) ? env : 0);
+	if (!path)
+		return -EINVAL;
+	fd = vclock_sys_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return (int)fd;
 	if (strategy == VCLOCK_STRATEGY_SPLIT) {

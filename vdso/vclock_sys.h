@@ -100,6 +100,12 @@ static inline long vclock_sys_open(const char *path, int flags)
 	return vclock_syscall4(__NR_openat, VCLOCK_SYS_AT_FDCWD, (long)path, flags, 0);
 }
 
+/* The fourth argument is ignored by read(2). */
+static inline long vclock_sys_read(int fd, void *buf, unsigned long len)
+{
+	return vclock_syscall4(__NR_read, fd, (long)buf, (long)len, 0);
+}
+
 static inline long vclock_sys_close(int fd)
 {
 	return vclock_syscall1(__NR_close, fd);

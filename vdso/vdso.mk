@@ -70,5 +70,10 @@ $(B)/unit/tk-line: tests/unit/tk_line_test.c kmod/vclock_tk_line.h tests/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -I$(TOP)/kmod -o $@ $<
 
+# Which file the library maps for VCLOCK_DEVICE (its /proc/self/environ reader).
+$(B)/unit/lib-devpath: tests/unit/lib_devpath.c $(VDSO_SRCS) $(VDSO_HDRS) tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
+
 UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev $(B)/unit/tk-line \
-	      $(B)/unit/libvclock-elf
+	      $(B)/unit/libvclock-elf $(B)/unit/lib-devpath

@@ -98,15 +98,19 @@ void cr_series_add(struct cr_series *s, int64_t ns)
 	s->reads++;
 }
 
-/* "start-end perms offset dev inode path": split off dev and inode. */
+/*
+ * "start-end perms offset dev inode path": split off dev and inode. Only
+ * lines of the file the case maps (VCLOCK_DEVICE_ENV, as vt_path()).
+ */
 static int parse_maps_line(char *line, struct cr_vmas *v)
 {
+	const char *want = vclock_device_path(getenv(VCLOCK_DEVICE_ENV));
 	char range[64], perms[8], offset[32], dev[16], path[128];
 	unsigned long inode;
 	int i = v->nr;
 
 	if (sscanf(line, "%63s %7s %31s %15s %lu %127s", range, perms, offset, dev, &inode,
-		   path) != 6 || strcmp(path, VCLOCK_DEVICE))
+		   path) != 6 || !want || strcmp(path, want))
 		return 0;
 	if (i == CR_MAX_VMAS)
 		return 0;

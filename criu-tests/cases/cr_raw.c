@@ -15,7 +15,14 @@
  * module's page-table introspection.
  *
  *   vclock-cr-raw --ready FILE [--strategy S] [--touch none|data|hpet|all]
- *                 [--keep-fd] [--interval-ms N]
+ *                 [--keep-fd [--kept-strategy S]] [--private] [--interval-ms N]
+ *
+ * VCLOCK_DEVICE=/proc/vclock maps the regular file instead of the device
+ * (stock CRIU, no plugin). --kept-strategy is what the kept descriptor's
+ * strategy for offset 0 must be at the end (default: --strategy): stock
+ * CRIU reopens the file by path, so what an ioctl set on it is gone.
+ * --private maps the whole layout MAP_PRIVATE (never a COW mapping: the
+ * module clears VM_MAYWRITE), which stock CRIU refuses to dump.
  *
  * Then: SIGUSR2 = intermediate check, SIGUSR1 = verify, print TAP, exit.
  */
@@ -33,8 +40,11 @@ static struct {
 	int strategy;
 	int touch;
 	bool keep_fd;
+	bool private;
+	int kept_strategy;
 	unsigned int interval_ms;
-} opt = { .strategy = VCLOCK_STRATEGY_FAULT, .touch = TOUCH_ALL, .interval_ms = 5 };
+} opt = { .strategy = VCLOCK_STRATEGY_FAULT, .touch = TOUCH_ALL, .kept_strategy = -1,
+	  .interval_ms = 5 };
 
 static int dev_fd = -1;		/* kept open only with --keep-fd */
 static struct vt_map map;
@@ -45,7 +55,8 @@ static struct cr_checks checks;
 static void usage_exit(void)
 {
 	fprintf(stderr, "usage: vclock-cr-raw --ready FILE [--strategy fault|remap|split|mixed]\n"
-		"       [--touch none|data|hpet|all] [--keep-fd] [--interval-ms N]\n");
+		"       [--touch none|data|hpet|all] [--keep-fd [--kept-strategy S]]\n"
+		"       [--private] [--interval-ms N]\n");
 	exit(2);
 }
 
@@ -66,6 +77,8 @@ static void parse_options(int argc, char **argv)
 		{ "strategy", required_argument, NULL, 's' },
 		{ "touch", required_argument, NULL, 't' },
 		{ "keep-fd", no_argument, NULL, 'k' },
+		{ "kept-strategy", required_argument, NULL, 'K' },
+		{ "private", no_argument, NULL, 'p' },
 		{ "interval-ms", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -84,6 +97,14 @@ static void parse_options(int argc, char **argv)
 			break;
 		case 'k':
 			opt.keep_fd = true;
+			break;
+		case 'p':
+			opt.private = true;
+			break;
+		case 'K':
+			opt.kept_strategy = cr_parse_strategy(optarg);
+			if (opt.kept_strategy < 0)
+				usage_exit();
 			break;
 		case 'i':
 			opt.interval_ms = (unsigned int)atoi(optarg);
@@ -123,16 +144,32 @@ static int map_via_file(void)
 	return map.hpet == MAP_FAILED ? -errno : 0;
 }
 
+/* --private: the whole layout in one MAP_PRIVATE VMA. */
+static int map_private(void)
+{
+	memset(&map, 0, sizeof(map));
+	map.strategy = (unsigned int)opt.strategy;
+	map.len = VCLOCK_MAP_SIZE;
+	map.base = vt_mmap(dev_fd, map.len, PROT_READ, MAP_PRIVATE, (unsigned int)opt.strategy,
+			   VCLOCK_LAB_WB, 0);
+	if (map.base == MAP_FAILED)
+		return -errno;
+	map.hpet = map.base + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE;
+	return 0;
+}
+
 static void setup(void)
 {
 	volatile uint32_t sink;
 	int err;
 
 	dev_fd = vt_open();
-	err = opt.keep_fd ? map_via_file() :
+	if (opt.private && (opt.keep_fd || opt.strategy == VCLOCK_STRATEGY_SPLIT))
+		usage_exit();
+	err = opt.keep_fd ? map_via_file() : opt.private ? map_private() :
 			    vt_map(dev_fd, (unsigned int)opt.strategy, VCLOCK_LAB_WB, &map);
 	if (err)
-		tap_bail("mmap of %s with strategy %s: %s", VCLOCK_DEVICE,
+		tap_bail("mmap of %s with strategy %s: %s", vt_path(),
 			 vt_strategy_names[opt.strategy], strerror(-err));
 	if (!opt.keep_fd) {
 		close(dev_fd);
@@ -226,7 +263,7 @@ static void verify_ptes(void)
 	struct vclock_pte_info e[8];
 	const struct vclock_pte_info *data, *hpet;
 	unsigned int nr_vmas = 0;
-	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC), n;
+	int fd = open(vt_path(), O_RDONLY | O_CLOEXEC), n;
 
 	n = fd < 0 ? -errno : vt_query(fd, 0, e, 8, &nr_vmas);
 	if (fd >= 0)
@@ -247,21 +284,27 @@ static void verify_ptes(void)
 	       hpet ? vt_cache_names[hpet->effective % VCLOCK_NR_CACHE] : "?");
 }
 
-/* --keep-fd: the descriptor came back as the device, with its strategy. */
+/*
+ * --keep-fd: the descriptor came back as the device (or the regular file),
+ * with the strategy --kept-strategy says.
+ */
 static void verify_kept_fd(void)
 {
+	bool reg = !strcmp(vt_path(), VCLOCK_PROC_FILE);
+	unsigned int want = (unsigned int)(opt.kept_strategy >= 0 ? opt.kept_strategy :
+					   opt.strategy);
 	struct vclock_info info = { 0 };
 	struct cr_vmas with_new;
 	struct stat st;
 	int info_ok, extra_ok = 0, i;
 	void *p;
 
-	info_ok = fstat(dev_fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+	info_ok = fstat(dev_fd, &st) == 0 && (reg ? S_ISREG(st.st_mode) : S_ISCHR(st.st_mode)) &&
 		  ioctl(dev_fd, VCLOCK_IOC_INFO, &info) == 0;
-	tap_ok(info_ok && info.file_strategy == (unsigned int)opt.strategy,
-	       "kept fd %d is the device again, its strategy for offset 0 is %s (want %s)",
-	       dev_fd, info_ok && info.file_strategy < VCLOCK_NR_STRATEGIES ?
-	       vt_strategy_names[info.file_strategy] : "?", vt_strategy_names[opt.strategy]);
+	tap_ok(info_ok && info.file_strategy == want,
+	       "kept fd %d is %s again, its strategy for offset 0 is %s (want %s)",
+	       dev_fd, vt_path(), info_ok && info.file_strategy < VCLOCK_NR_STRATEGIES ?
+	       vt_strategy_names[info.file_strategy] : "?", vt_strategy_names[want]);
 	if (opt.strategy == VCLOCK_STRATEGY_SPLIT)
 		return;
 	p = vt_mmap(dev_fd, VCLOCK_MAP_SIZE, PROT_READ, MAP_SHARED, VCLOCK_STRATEGY_FILE,
@@ -270,11 +313,13 @@ static void verify_kept_fd(void)
 		cr_vmas_read(&with_new);
 		extra_ok = with_new.nr == before.nr + 1;
 		for (i = 0; extra_ok && i < with_new.nr; i++)
-			extra_ok = line_strategy(with_new.line[i]) == (unsigned int)opt.strategy;
+			extra_ok = line_strategy(with_new.line[i]) ==
+				   (with_new.start[i] == (uintptr_t)p ? want :
+				    (unsigned int)opt.strategy);
 		munmap(p, VCLOCK_MAP_SIZE);
 	}
 	tap_ok(extra_ok, "a new mmap of offset 0 through the kept fd gets strategy %s",
-	       vt_strategy_names[opt.strategy]);
+	       vt_strategy_names[want]);
 }
 
 /*

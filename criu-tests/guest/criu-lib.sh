@@ -18,6 +18,9 @@ CR_LIBDIR=$CR_PLUGINS			# what -L gets; empty: no -L at all
 CR_WORK=/tmp/criu-vclock
 CR_STATUS=/sys/kernel/debug/vclock/status
 CR_TIMEOUT_DS=300			# waits, in tenths of a second
+# The file the cases map: the device, or the regular file /proc/vclock when
+# the suite exports VCLOCK_DEVICE=/proc/vclock (read at each call).
+cr_path() { echo "${VCLOCK_DEVICE:-/dev/vclock}"; }
 
 # cr_us: microseconds of the monotonic clock, from the "now at N nsecs" line
 # of /proc/timer_list (root only), else from /proc/uptime (10 ms steps);
@@ -82,8 +85,8 @@ cr_start() {
 
 # The vclock lines of PID's maps: cr_vmas without dev and inode (what must
 # not change), cr_vmas_full as the kernel prints them.
-cr_vmas() { awk '$6 == "/dev/vclock" { print $1, $2, $3, $6 }' "/proc/$1/maps" 2>/dev/null; }
-cr_vmas_full() { grep ' /dev/vclock$' "/proc/$1/maps" 2>/dev/null | tr -s ' '; }
+cr_vmas() { awk -v p="$(cr_path)" '$6 == p { print $1, $2, $3, $6 }' "/proc/$1/maps" 2>/dev/null; }
+cr_vmas_full() { grep " $(cr_path)\$" "/proc/$1/maps" 2>/dev/null | tr -s ' '; }
 cr_vma_count() { cr_vmas "$1" | grep -c .; }
 
 # cr_dump [CRIU ARGS...]: dump CR_PID into a fresh CR_DIR/img.
@@ -133,6 +136,14 @@ cr_plugin_restored() {
 		ok "$CR_CASE: the plugin kept the offset of all $_want vclock VMA(s)" ||
 		{ not_ok "$CR_CASE: the plugin kept the offset of $_n of $_want vclock VMA(s)"
 		  cr_log_tail restore.log; }
+}
+
+# cr_log_says LOG TEXT WHAT: CR_DIR/img/LOG has a line with the fixed string
+# TEXT (shown as a diag line); ok/not ok "CR_CASE: WHAT".
+cr_log_says() {
+	_msg=$(grep -m1 -F "$2" "$CR_DIR/img/$1")
+	diag "$CR_CASE: ${_msg:-no line '$2' in $1}"
+	[ -n "$_msg" ] && ok "$CR_CASE: $3" || { not_ok "$CR_CASE: $3"; cr_log_tail "$1"; }
 }
 
 cr_log_tail() { diag "$(grep -E 'Error|vclock plugin' "$CR_DIR/img/$1" | tail -n "${2:-8}")"; }
@@ -195,7 +206,7 @@ cr_roundtrip() {
 		return 1
 	fi
 	ok "$CR_CASE: criu restore -d, ${CR_RESTORE_MS} ms"
-	cr_plugin_restored
+	[ -n "$CR_STOCK" ] || cr_plugin_restored	# CR_STOCK: no plugin on purpose
 	_after=$(cr_vmas "$CR_PID")
 	cr_diag_lines "$CR_CASE: maps after" "$(cr_vmas_full "$CR_PID")"
 	[ -n "$_after" ] && [ "$_after" = "$_before" ] &&
@@ -256,13 +267,13 @@ cr_counts_back() {
 }
 
 # cr_vclock_users: "PID (COMM)" of every process that maps /dev/vclock or
-# holds it open, but this shell.
+# /proc/vclock or holds it open, but this shell.
 cr_vclock_users() {
 	for _d in /proc/[0-9]*; do
 		_p=${_d#/proc/}
 		[ "$_p" = $$ ] && continue
-		if grep -q ' /dev/vclock$' "$_d/maps" 2>/dev/null ||
-		   ls -l "$_d/fd" 2>/dev/null | grep -q ' -> /dev/vclock$'; then
+		if grep -qE ' /(dev|proc)/vclock$' "$_d/maps" 2>/dev/null ||
+		   ls -l "$_d/fd" 2>/dev/null | grep -qE ' -> /(dev|proc)/vclock$'; then
 			echo "$_p ($(cat "$_d/comm" 2>/dev/null): $(tr '\0' ' ' <"$_d/cmdline" 2>/dev/null))"
 		fi
 	done

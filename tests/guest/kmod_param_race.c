@@ -9,10 +9,11 @@
  * module's parameter lock, so rmmod then hung for good.
  *
  * Here a writer process (with a CPU hog on the same vCPU, so that it is
- * preempted inside the setter under preempt=full) writes clock_mode and
- * update_us without pause while the main process, on the other vCPU, loads
- * and unloads the module. Every cycle must unload within a time limit, the
- * writer must survive, and no Oops/BUG may appear in the kernel log.
+ * preempted inside the setter under preempt=full) writes clock_mode,
+ * update_us and hpet_page without pause while the main process, on the
+ * other vCPU, loads and unloads the module. Every cycle must unload within
+ * a time limit, the writer must survive, and no Oops/BUG may appear in the
+ * kernel log.
  * 100 cycles by default, 1000 with VCLOCK_LONG set (make check-long).
  * Leaves the module loaded as vm/run --load loaded it.
  */
@@ -41,15 +42,18 @@ static void writer(struct shared *sh)
 {
 	static const char *const modes[] = { "none", "hpet", "auto", "none", "auto" };
 	static const char *const periods[] = { "100", "4000", "1000000", "250" };
+	static const char *const policies[] = { "if-used", "always" };
 	unsigned int i = 0;
 	int err;
 
 	pin(0);
 	while (!atomic_load(&sh->stop)) {
-		if (i & 1)
-			err = vt_param_write("update_us", periods[(i >> 1) % 4]);
+		if (i % 3 == 1)
+			err = vt_param_write("update_us", periods[(i / 3) % 4]);
+		else if (i % 3 == 2)
+			err = vt_param_write("hpet_page", policies[(i / 3) % 2]);
 		else
-			err = vt_param_write("clock_mode", modes[(i >> 1) % 5]);
+			err = vt_param_write("clock_mode", modes[(i / 3) % 5]);
 		if (!err)
 			atomic_fetch_add(&sh->writes_ok, 1);
 		else if (err == -ENOENT)

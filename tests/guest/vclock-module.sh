@@ -27,12 +27,12 @@ vclock_reload() {
 }
 
 # vclock_holders: "PID (command)" of every process mapping or holding
-# /dev/vclock open, comma-separated (why rmmod refused).
+# /dev/vclock or /proc/vclock open, comma-separated (why rmmod refused).
 vclock_holders() {
 	_h=
 	for _p in /proc/[0-9]*; do
-		if grep -q /dev/vclock $_p/maps 2>/dev/null ||
-		   ls -l $_p/fd 2>/dev/null | grep -q /dev/vclock; then
+		if grep -qE '/(dev|proc)/vclock' $_p/maps 2>/dev/null ||
+		   ls -l $_p/fd 2>/dev/null | grep -qE '/(dev|proc)/vclock'; then
 			_h="$_h${_h:+, }${_p#/proc/} ($(tr '\0' ' ' <$_p/cmdline | cut -c1-60))"
 		fi
 	done

@@ -31,12 +31,24 @@ static const char *const vt_strategy_names[] = VCLOCK_STRATEGY_NAMES;
 static const char *const vt_cache_names[] = VCLOCK_CACHE_NAMES;
 static const char *const vt_page_names[] = VCLOCK_PAGE_NAMES;
 
+/* The file the tests map: VCLOCK_DEVICE, or VCLOCK_PROC_FILE if named by the environment. */
+static inline const char *vt_path(void)
+{
+	const char *env = getenv(VCLOCK_DEVICE_ENV);
+	const char *path = vclock_device_path(env);
+
+	if (!path)
+		tap_bail(VCLOCK_DEVICE_ENV "=%s names neither " VCLOCK_DEVICE " nor "
+			 VCLOCK_PROC_FILE, env);
+	return path;
+}
+
 static inline int vt_open(void)
 {
-	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	int fd = open(vt_path(), O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		tap_bail("cannot open " VCLOCK_DEVICE ": %s (is the module loaded?)",
+		tap_bail("cannot open %s: %s (is the module loaded?)", vt_path(),
 			 strerror(errno));
 	return fd;
 }
@@ -222,7 +234,7 @@ static inline const struct vclock_pte_info *vt_entry(const struct vclock_pte_inf
 	return NULL;
 }
 
-/* Lines of /proc/self/maps naming /dev/vclock. */
+/* Lines of /proc/self/maps naming vt_path(). */
 static inline int vt_count_vmas(void)
 {
 	char line[512];
@@ -230,7 +242,7 @@ static inline int vt_count_vmas(void)
 	FILE *f = fopen("/proc/self/maps", "r");
 
 	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, VCLOCK_DEVICE))
+		if (strstr(line, vt_path()))
 			n++;
 	if (f)
 		fclose(f);

@@ -64,6 +64,12 @@ expect_exit "vclock-check --json --tap exits 2" 2 "$bin/vclock-check" --json --t
 expect_exit "vclock-check -d x exits 2" 2 "$bin/vclock-check" -d x
 expect_exit "vclock-check -t 0 exits 2" 2 "$bin/vclock-check" -t 0
 expect_exit "vclock-check -s bogus exits 2" 2 "$bin/vclock-check" -s bogus
+expect_exit "VCLOCK_DEVICE=/tmp/x vclock-check exits 2" 2 env VCLOCK_DEVICE=/tmp/x "$bin/vclock-check"
+expect_output "VCLOCK_DEVICE=/tmp/x vclock-check: says which values work" \
+	'VCLOCK_DEVICE=/tmp/x names neither /dev/vclock nor /proc/vclock' env VCLOCK_DEVICE=/tmp/x "$bin/vclock-check"
+expect_exit "VCLOCK_DEVICE=/tmp/x vclock-maps self exits 2" 2 env VCLOCK_DEVICE=/tmp/x "$bin/vclock-maps" self
+expect_exit "VCLOCK_DEVICE=/proc/vclock vclock-check exits 3 (no module here)" 3 \
+	env VCLOCK_DEVICE=/proc/vclock "$bin/vclock-check"
 expect_exit "vclock-ticker --clock nope exits 2" 2 "$bin/vclock-ticker" --clock nope
 expect_exit "vclock-ticker --clock 12 (unreadable) exits 2" 2 "$bin/vclock-ticker" --allow-fallback --clock 12
 expect_exit "vclock-ticker --no-map --strategy exits 2" 2 "$bin/vclock-ticker" --no-map --strategy fault -n 1
