@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../guest/vclock_child.h"
+#include "vclock_child.h"
 #include "seq_writer.h"
 #include "tap.h"
 #include "vclock.h"
