@@ -118,8 +118,11 @@ US_CFLAGS    := $(CFLAGS) -fPIC -I$(TOP)/vdso -I$(TOP)/userspace
 us_objs       = $(patsubst %,$(B)/obj/userspace/%.o,$(1))
 VCLOCK_TOOLS := vclock-check vclock-maps vclock-ticker vclock-report
 CRIU_PLUGIN_SO := $(B)/criu/vclock_plugin.so
-# Test programs: tap.h and the test library (tests/lib).
-TEST_HDRS    := tests/tap.h $(wildcard tests/lib/*.h) include/vclock_abi.h
+# Test programs: tap.h and the test library (tests/lib), which links the
+# tools' /proc/PID/maps parser in; TEST_LIB_SAN is its ASan/UBSan build.
+TEST_HDRS    := tests/tap.h $(wildcard tests/lib/*.h) userspace/proc_maps.h include/vclock_abi.h
+TEST_LIB     := $(B)/lib/libvclocktest.a
+TEST_LIB_SAN := $(B)/unit/lib/libvclocktest.a
 TEST_CFLAGS  := $(CFLAGS) -I$(TOP)/tests -I$(TOP)/tests/lib -I$(TOP)/vdso -I$(TOP)/userspace
 # Host unit tests: the same, under ASan/UBSan.
 UNIT_CFLAGS  := $(TEST_CFLAGS) $(SANITIZE)

@@ -12,13 +12,14 @@
 
 CRIU_PLUGIN_DIR ?= /usr/lib/criu
 
-CRIU_PLUGIN_SRCS := $(filter-out %/plugin_test.c,$(wildcard criu-plugin/*.c))
-CRIU_PLUGIN_HDRS := $(wildcard criu-plugin/*.h) include/vclock_abi.h
+# The tasks' maps are read with the tools' parser (userspace/proc_maps.c).
+CRIU_PLUGIN_SRCS := $(filter-out %/plugin_test.c,$(wildcard criu-plugin/*.c)) userspace/proc_maps.c
+CRIU_PLUGIN_HDRS := $(wildcard criu-plugin/*.h) userspace/proc_maps.h include/vclock_abi.h
+CRIU_PLUGIN_CFLAGS := $(CFLAGS) -I$(TOP)/userspace -fPIC -shared
 
 $(CRIU_PLUGIN_SO): $(CRIU_PLUGIN_SRCS) $(CRIU_PLUGIN_HDRS) criu-plugin/vclock_plugin.map
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -fPIC -shared \
-		-Wl,--version-script=$(TOP)/criu-plugin/vclock_plugin.map \
+	$(CC) $(CRIU_PLUGIN_CFLAGS) -Wl,--version-script=$(TOP)/criu-plugin/vclock_plugin.map \
 		-o $@ $(CRIU_PLUGIN_SRCS)
 
 # The guest's plugin is built against the generation's own criu-plugin.h.
@@ -26,9 +27,8 @@ $(GK)/criu/vclock_plugin.so: $(CRIU_PLUGIN_SRCS) $(CRIU_PLUGIN_HDRS) criu-plugin
 		$(CRIU_HEADER)
 	@mkdir -p $(@D) $(GDIR)/criu-include/criu
 	@cp $(CRIU_HEADER) $(GDIR)/criu-include/criu/criu-plugin.h
-	$(CC) $(CFLAGS) -isystem $(GDIR)/criu-include -fPIC -shared \
-		-Wl,--version-script=$(TOP)/criu-plugin/vclock_plugin.map \
-		-o $@ $(CRIU_PLUGIN_SRCS)
+	$(CC) $(CRIU_PLUGIN_CFLAGS) -isystem $(GDIR)/criu-include \
+		-Wl,--version-script=$(TOP)/criu-plugin/vclock_plugin.map -o $@ $(CRIU_PLUGIN_SRCS)
 GEN_FILES += $(GK)/criu/vclock_plugin.so
 
 # The plugin's record and device code linked in, the .so loaded with dlopen.

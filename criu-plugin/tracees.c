@@ -6,13 +6,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "proc_maps.h"
 #include "tracees.h"
 
 /* The TracerPid of task @pid, or -1 if it cannot be read. */
@@ -33,44 +33,37 @@ static int tracer_of(int pid)
 	return tracer;
 }
 
-/* Does the maps line @line map the file (@st_dev, @st_ino)? Fills @v if so. */
-static int parse_maps_line(const char *line, const struct stat *st, struct vcp_vma *v)
-{
-	unsigned int dev_major, dev_minor;
-	unsigned long long ino;
-	uint64_t offset;
-	char perms[8];
-
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %llu", &v->start, &v->end,
-		   perms, &offset, &dev_major, &dev_minor, &ino) != 7)
-		return 0;
-	if (makedev(dev_major, dev_minor) != st->st_dev || ino != (unsigned long long)st->st_ino)
-		return 0;
-	v->pgoff = offset / (uint64_t)sysconf(_SC_PAGESIZE);
-	return 1;
-}
-
+/* Add @pid's VMAs that map the file (@st_dev, @st_ino); how many, or -errno. */
 static int collect_task(int pid, const struct stat *st, struct vcp_record *r)
 {
-	char path[64], line[4096];
+	const struct maps_entry *e;
+	struct maps_list l = { 0 };
 	struct vcp_vma v;
-	int added = 0, err = 0;
-	FILE *f;
+	char name[16];
+	int added = 0, err;
+	size_t i;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;	/* gone: nothing to dump */
-	while (!err && fgets(line, sizeof(line), f)) {
-		if (!parse_maps_line(line, st, &v))
+	snprintf(name, sizeof(name), "%d", pid);
+	err = maps_read(name, &l);
+	if (err) {
+		maps_free(&l);
+		return err == -ENOENT ? 0 : err;	/* gone: nothing to dump */
+	}
+	for (i = 0; !err && i < l.n; i++) {
+		e = &l.v[i];
+		if (makedev(e->dev_major, e->dev_minor) != st->st_dev ||
+		    e->inode != (unsigned long)st->st_ino)
 			continue;
 		v.pid = pid;
+		v.start = e->start;
+		v.end = e->end;
+		v.pgoff = e->offset / (uint64_t)sysconf(_SC_PAGESIZE);
 		err = vcp_record_add_vma(r, &v);
 		if (err > 0)
 			added++;
 		err = err < 0 ? err : 0;
 	}
-	fclose(f);
+	maps_free(&l);
 	return err ? err : added;
 }
 

@@ -16,21 +16,21 @@ CRIU_LONG_CYCLES ?= 50
 
 # ---- case programs ------------------------------------------------------------
 CR_CASE_CFLAGS := $(TEST_CFLAGS) -I$(TOP)/tests/criu/cases
-CR_CASE_DEPS   := tests/criu/cases/cr_common.c tests/criu/cases/cr_common.h $(TEST_HDRS)
+CR_CASE_DEPS   := tests/criu/cases/cr_common.c tests/criu/cases/cr_common.h $(TEST_HDRS) $(TEST_LIB)
 
 $(B)/criu/bin/vclock-cr-raw: tests/criu/cases/cr_raw.c $(CR_CASE_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CR_CASE_CFLAGS) -o $@ $< tests/criu/cases/cr_common.c
+	$(CC) $(CR_CASE_CFLAGS) -o $@ $< tests/criu/cases/cr_common.c $(TEST_LIB)
 # The programs that read the time through the reader library.
 CR_LIB_SRCS := tests/criu/cases/cr_common.c tests/criu/cases/cr_pagetime.c
 CR_LIB_DEPS := $(CR_CASE_DEPS) tests/criu/cases/cr_pagetime.c tests/criu/cases/cr_pagetime.h \
 	       $(LIBVCLOCK_A) $(VDSO_HDRS)
 $(B)/criu/bin/vclock-cr-lib: tests/criu/cases/cr_lib.c $(CR_LIB_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(LIBVCLOCK_A) -lpthread
+	$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(TEST_LIB) $(LIBVCLOCK_A) -lpthread
 $(B)/criu/bin/vclock-cr-fork: tests/criu/cases/cr_fork.c $(CR_LIB_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(LIBVCLOCK_A)
+	$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(TEST_LIB) $(LIBVCLOCK_A)
 # An ordinary libc program: no vclock header, no library.
 $(B)/criu/bin/vclock-cr-clockloop: tests/criu/cases/cr_clockloop.c
 	@mkdir -p $(@D)

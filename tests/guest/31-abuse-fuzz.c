@@ -13,8 +13,9 @@
  * Default: 10 s, or 120 s with VCLOCK_LONG set (make check-long).
  * The seed is printed first; the same seed and -n replay the same sequence.
  */
-#include <getopt.h>
+#include <limits.h>
 
+#include "test_options.h"
 #include "vclock_test.h"
 
 #define SCRATCH_PAGES	64	/* where MAP_FIXED and mremap may land */
@@ -45,18 +46,17 @@ struct vma {
 /* The process's vclock VMAs right now, from /proc/self/maps. */
 static int list_vmas(struct vma *v)
 {
-	unsigned long s, e;
-	char line[512];
+	struct maps_list l;
+	size_t i;
 	int n = 0;
-	FILE *f = fopen("/proc/self/maps", "r");
 
-	while (f && n < MAX_VMAS && fgets(line, sizeof(line), f))
-		if (strstr(line, VCLOCK_DEVICE) && sscanf(line, "%lx-%lx", &s, &e) == 2) {
-			v[n].start = (uint8_t *)s;
-			v[n++].len = e - s;
-		}
-	if (f)
-		fclose(f);
+	if (vt_vclock_vmas(&l, false))
+		return 0;
+	for (i = 0; i < l.n && n < MAX_VMAS; i++) {
+		v[n].start = (uint8_t *)l.v[i].start;
+		v[n++].len = l.v[i].end - l.v[i].start;
+	}
+	maps_free(&l);
 	return n;
 }
 
@@ -229,22 +229,19 @@ int main(int argc, char **argv)
 	uint64_t seed = 0, end;
 	int c, n, sig;
 	uint32_t c0;
+	const struct vt_option options[] = {
+		VT_OPT_U64("seed", 's', &seed, "SEED"),
+		VT_OPT_LONG("seconds", 't', &seconds, "SECONDS", 0, LONG_MAX),
+		VT_OPT_LONG("ops", 'n', &max_ops, "OPS", -1, LONG_MAX),
+		VT_OPT_END
+	};
 
-	while ((c = getopt(argc, argv, "s:t:n:")) != -1) {
-		switch (c) {
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 't': seconds = strtol(optarg, NULL, 0); break;
-		case 'n': max_ops = strtol(optarg, NULL, 0); break;
-		default:
-			fprintf(stderr, "usage: abuse-fuzz [-s SEED] [-t SECONDS] [-n OPS]\n");
-			return 2;
-		}
-	}
+	vt_parse_options(argc, argv, options);
 	if (!seed)
 		seed = vt_raw_ns() | 1;
 	rng = seed;
 	tap_header();
-	tap_diag("seed %llu (replay: abuse-fuzz -s %llu -n OPS)", (unsigned long long)seed,
+	tap_diag("seed %llu (replay: 31-abuse-fuzz -s %llu -n OPS)", (unsigned long long)seed,
 		 (unsigned long long)seed);
 
 	fd = vt_open();

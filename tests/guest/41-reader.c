@@ -24,6 +24,7 @@
 
 #include "vclock.h"
 #include "vclock_child.h"
+#include "vclock_clocks.h"
 #include "vclock_read.h"
 #include "vclock_test.h"
 
@@ -35,21 +36,6 @@ static const char *const mode_names[] = VCLOCK_MODE_NAMES;
 static struct vclock_info info;
 
 /* ---- helpers ---- */
-
-static int sys_gettime(clockid_t id, struct timespec *ts)
-{
-	return syscall(SYS_clock_gettime, id, ts) ? -errno : 0;
-}
-
-static int sys_getres(clockid_t id, struct timespec *ts)
-{
-	return syscall(SYS_clock_getres, id, ts) ? -errno : 0;
-}
-
-static int ts_le(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
-}
 
 static int get_info(struct vclock_info *out)
 {
@@ -132,37 +118,6 @@ static const char *holders(void)
 	len = strcspn(out, "\n");
 	out[len] = 0;
 	return out[0] ? out : "unknown";
-}
-
-/* /dev/vclock VMAs and fds of this process. */
-static int count_lines(const char *file, const char *needle)
-{
-	char line[512];
-	int n = 0;
-	FILE *f = fopen(file, "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	if (f)
-		fclose(f);
-	return n;
-}
-
-static int vclock_fds(void)
-{
-	char path[64], target[256];
-	ssize_t len;
-	int fd, n = 0;
-
-	for (fd = 0; fd < 256; fd++) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len > 0) {
-			target[len] = 0;
-			n += !strcmp(target, VCLOCK_DEVICE);
-		}
-	}
-	return n;
 }
 
 /*
@@ -262,7 +217,7 @@ static void scenario_strategy(void *arg)
 	check(st.state == VCLOCK_LIB_MAPPED && st.strategy == s && st.attempts == 1,
 	      "mapped with %s in one attempt", strategy_names[s]);
 	check(st.clock_mode == VCLOCK_MODE_HPET, "the page is in HPET mode (%d)", st.clock_mode);
-	check(count_lines("/proc/self/maps", VCLOCK_DEVICE) == want_vmas && !vclock_fds(),
+	check(vt_count_vmas() == want_vmas && !vt_count_fds(),
 	      "%d VMA(s) in /proc/self/maps, no open device fd", want_vmas);
 	compare_all_ids(strategy_names[s]);
 
@@ -381,9 +336,9 @@ static void scenario_race(void *arg)
 	vclock_status(&st);
 	check(!racer_fail, "%d threads' first calls at once all read right", RACERS);
 	check(st.state == VCLOCK_LIB_MAPPED && st.attempts == 1 &&
-	      count_lines("/proc/self/maps", VCLOCK_DEVICE) == 1,
+	      vt_count_vmas() == 1,
 	      "mapped once (%lu attempts, %d VMAs)", st.attempts,
-	      count_lines("/proc/self/maps", VCLOCK_DEVICE));
+	      vt_count_vmas());
 }
 
 static void scenario_absent(void *arg)

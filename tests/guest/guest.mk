@@ -3,8 +3,8 @@
 # A suite is one program emitting TAP, named by its run number: run-suites
 # runs $(G)/tests/suites/NN-name in name order. tests/guest/NN-name.sh is
 # installed as it is, tests/guest/NN-name.c is built by one pattern rule
-# with the test library (tests/lib) and the extra libraries SUITE_LIBS_NN-name
-# lists below.
+# with the test library ($(TEST_LIB)) and the extra libraries
+# SUITE_LIBS_NN-name lists below.
 
 GUEST_SUITES := $(patsubst tests/guest/%,$(G)/tests/suites/%,\
 		$(basename $(wildcard tests/guest/[0-9]*.sh tests/guest/[0-9]*.c)))
@@ -23,13 +23,14 @@ SUITE_LIBS_46-getcpu            := $(LIBVCLOCK_A) -lpthread -ldl
 
 $(G)/tests/suites/%: tests/guest/%.sh
 	@install -D -m 755 $< $@
-$(G)/tests/suites/%: tests/guest/%.c $(TEST_HDRS) $(VDSO_HDRS) $(LIBVCLOCK_A)
+$(G)/tests/suites/%: tests/guest/%.c $(TEST_HDRS) $(VDSO_HDRS) $(TEST_LIB) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(SUITE_LIBS_$*)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LIB) $(SUITE_LIBS_$*)
 
 # 46-getcpu also runs on the host, against the library's sources under
 # ASan/UBSan (libvclock.so is what it looks __vdso_getcpu up in).
-$(B)/unit/getcpu: tests/guest/46-getcpu.c $(TEST_HDRS) $(VDSO_HDRS) $(VDSO_SRCS) $(LIBVCLOCK_SO)
+$(B)/unit/getcpu: tests/guest/46-getcpu.c $(TEST_HDRS) $(VDSO_HDRS) $(VDSO_SRCS) $(TEST_LIB_SAN) \
+		$(LIBVCLOCK_SO)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread -ldl
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) $(TEST_LIB_SAN) -lpthread -ldl
 UNIT_TESTS += $(B)/unit/getcpu

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
+#include "vclock_test.h"
 
 #define CHILD_MAX_CHECKS	96
 
@@ -58,16 +59,10 @@ static inline void child_setup(void)
 static inline void run_child(const char *name, void (*fn)(void *), void *arg)
 {
 	int status, i;
-	pid_t pid;
 
 	child_results->n = 0;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		fn(arg);
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+	status = vt_fork_wait(fn, arg);
+	if (status < 0)
 		tap_bail("fork/wait failed");
 	for (i = 0; i < child_results->n; i++)
 		tap_ok(child_results->r[i].ok, "%s: %s", name, child_results->r[i].what);

@@ -16,9 +16,14 @@ $(B)/unit/lib-fallback: tests/unit/lib_fallback.c $(VDSO_SRCS) $(VDSO_HDRS) $(TE
 # The mapped path without the module: a regular file is /dev/vclock in a
 # private mount namespace (skips itself where namespaces are not allowed).
 $(B)/unit/lib-fakedev: tests/unit/lib_fakedev.c tests/unit/seq_writer.h $(VDSO_SRCS) $(VDSO_HDRS) \
-		$(TEST_HDRS)
+		$(TEST_HDRS) $(TEST_LIB_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) $(TEST_LIB_SAN) -lpthread
+
+# The test programs' option table (tests/lib/test_options.c).
+$(B)/unit/test-options: tests/unit/test_options_test.c $(TEST_HDRS) $(TEST_LIB_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(TEST_LIB_SAN)
 
 # readelf on libvclock.so: no NEEDED, no undefined symbols, exact exports.
 $(B)/unit/libvclock-elf: tests/unit/libvclock-elf.sh $(LIBVCLOCK_SO) $(LIBVCLOCK_A)
@@ -61,7 +66,7 @@ $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
 
 UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev \
-	      $(B)/unit/libvclock-elf $(B)/unit/proc-maps $(B)/unit/names-options \
+	      $(B)/unit/libvclock-elf $(B)/unit/test-options $(B)/unit/proc-maps $(B)/unit/names-options \
 	      $(B)/unit/timespec-math $(B)/unit/elf-lookup $(B)/unit/tools-host \
 	      $(B)/unit/icount-budgets $(B)/unit/json_schema_test $(B)/unit/summarize_test \
 	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \

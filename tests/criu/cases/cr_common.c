@@ -14,20 +14,10 @@
 #include <vclock_abi.h>
 
 #include "cr_common.h"
+#include "vclock_test.h"
 
 volatile sig_atomic_t cr_stop;
 volatile sig_atomic_t cr_check;
-
-int cr_parse_strategy(const char *name)
-{
-	static const char *const names[] = VCLOCK_STRATEGY_NAMES;
-	int s;
-
-	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++)
-		if (!strcmp(name, names[s]))
-			return s;
-	return -1;
-}
 
 static void on_stop(int sig)
 {
@@ -98,61 +88,29 @@ void cr_series_add(struct cr_series *s, int64_t ns)
 	s->reads++;
 }
 
-/* "start-end perms offset dev inode path": split off dev and inode. */
-static int parse_maps_line(char *line, struct cr_vmas *v)
-{
-	char range[64], perms[8], offset[32], dev[16], path[128];
-	unsigned long inode;
-	int i = v->nr;
-
-	if (sscanf(line, "%63s %7s %31s %15s %lu %127s", range, perms, offset, dev, &inode,
-		   path) != 6 || strcmp(path, VCLOCK_DEVICE))
-		return 0;
-	if (i == CR_MAX_VMAS)
-		return 0;
-	v->start[i] = (uintptr_t)strtoull(range, NULL, 16);
-	snprintf(v->line[i], sizeof(v->line[i]), "%s %s %s %s", range, perms, offset, path);
-	snprintf(v->inode[i], sizeof(v->inode[i]), "%s %lu", dev, inode);
-	v->flags[i][0] = 0;
-	v->nr++;
-	return 1;
-}
-
-/* Attach each VMA's VmFlags from smaps. */
-static void read_vmflags(struct cr_vmas *v)
-{
-	unsigned long start, end;
-	char line[512];
-	int cur = -1, i, n;
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		n = 0;
-		if (sscanf(line, "%lx-%lx %n", &start, &end, &n) == 2 && n > 0) {
-			cur = -1;
-			for (i = 0; i < v->nr; i++)
-				if (v->start[i] == start)
-					cur = i;
-		} else if (cur >= 0 && !strncmp(line, "VmFlags:", 8)) {
-			line[strcspn(line, "\n")] = 0;
-			snprintf(v->flags[cur], sizeof(v->flags[cur]), "%.127s", line + 9);
-		}
-	}
-	if (f)
-		fclose(f);
-}
-
 int cr_vmas_read(struct cr_vmas *v)
 {
-	char line[512];
-	FILE *f = fopen("/proc/self/maps", "r");
+	const struct maps_entry *e;
+	struct maps_list l;
+	size_t k;
+	int i;
 
 	memset(v, 0, sizeof(*v));
-	while (f && fgets(line, sizeof(line), f))
-		parse_maps_line(line, v);
-	if (f)
-		fclose(f);
-	read_vmflags(v);
+	if (vt_vclock_vmas(&l, true))
+		return 0;
+	for (k = 0; k < l.n && v->nr < CR_MAX_VMAS; k++) {
+		e = &l.v[k];
+		if (strcmp(e->path, VCLOCK_DEVICE))
+			continue;	/* "(deleted)": not the node the process opened */
+		i = v->nr++;
+		v->start[i] = (uintptr_t)e->start;
+		snprintf(v->line[i], sizeof(v->line[i]), "%08lx-%08lx %s %08llx " VCLOCK_DEVICE,
+			 e->start, e->end, e->perms, e->offset);
+		snprintf(v->inode[i], sizeof(v->inode[i]), "%02x:%02x %lu", e->dev_major,
+			 e->dev_minor, e->inode);
+		snprintf(v->flags[i], sizeof(v->flags[i]), "%s", e->vmflags);
+	}
+	maps_free(&l);
 	return v->nr;
 }
 
@@ -190,19 +148,6 @@ void cr_vmas_diag(const char *label, const struct cr_vmas *v)
 	for (i = 0; i < v->nr; i++)
 		printf("# %s: %s | %s | VmFlags %s\n", label, v->line[i], v->inode[i], v->flags[i]);
 	fflush(stdout);
-}
-
-bool cr_has_flag(const char *flags, const char *flag)
-{
-	size_t len = strlen(flag);
-	const char *p = flags;
-
-	while ((p = strstr(p, flag))) {
-		if ((p == flags || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
-			return true;
-		p += len;
-	}
-	return false;
 }
 
 int cr_data_page_live(const void *page_addr, char *why, size_t size)

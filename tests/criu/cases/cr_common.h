@@ -23,9 +23,6 @@
 extern volatile sig_atomic_t cr_stop;		/* SIGUSR1 or SIGTERM: verify, report, exit */
 extern volatile sig_atomic_t cr_check;		/* SIGUSR2: intermediate check requested */
 
-/* A strategy by its vclock_abi.h name (fault remap split mixed); -1 if none. */
-int cr_parse_strategy(const char *name);
-
 /* Install the handlers (no SA_RESTART: sleeps end early). Call first. */
 void cr_signals(void);
 
@@ -56,7 +53,10 @@ struct cr_series {
 
 void cr_series_add(struct cr_series *s, int64_t ns);
 
-/* The process's own /dev/vclock VMAs as /proc/self/maps and smaps show them. */
+/*
+ * The process's own /dev/vclock VMAs as /proc/self/maps and smaps show them
+ * (read with the test library's vt_vclock_vmas()).
+ */
 struct cr_vmas {
 	int nr;
 	uintptr_t start[CR_MAX_VMAS];
@@ -77,9 +77,6 @@ int cr_vmas_same(const struct cr_vmas *before, const struct cr_vmas *now, char *
 
 /* Print every VMA of @v as "# LABEL: line | VmFlags". */
 void cr_vmas_diag(const char *label, const struct cr_vmas *v);
-
-/* Does the word @flag appear in the VmFlags string @flags? */
-bool cr_has_flag(const char *flags, const char *flag);
 
 /* The page at @page_addr reads as a live data page; what is wrong in @why. */
 int cr_data_page_live(const void *page_addr, char *why, size_t size);

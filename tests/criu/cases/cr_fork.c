@@ -14,12 +14,12 @@
  *
  *   vclock-cr-fork --ready FILE [--strategy S] [--interval-ms N]
  */
-#include <getopt.h>
 
 #include <vclock.h>
 
 #include "cr_common.h"
 #include "cr_pagetime.h"
+#include "test_options.h"
 #include "vclock_test.h"
 
 static struct {
@@ -33,40 +33,17 @@ static struct cr_vmas before;
 static struct cr_series series;
 static int failed_reads;
 
-static void usage_exit(void)
-{
-	fprintf(stderr, "usage: vclock-cr-fork --ready FILE [--strategy fault|remap|split|mixed]"
-		" [--interval-ms N]\n");
-	exit(2);
-}
-
 static void parse_options(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ready", required_argument, NULL, 'r' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "interval-ms", required_argument, NULL, 'i' },
-		{ NULL, 0, NULL, 0 },
+	static const struct vt_option options[] = {
+		VT_OPT_STRING("ready", 0, &opt.ready, "FILE", true),
+		VT_OPT_CHOICE("strategy", 0, &opt.strategy, vt_strategy_names, VCLOCK_STRATEGY_FAULT,
+			      VCLOCK_NR_STRATEGIES),
+		VT_OPT_UINT("interval-ms", 0, &opt.interval_ms, 0, 60000),
+		VT_OPT_END
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			opt.ready = optarg;
-			break;
-		case 's':
-			opt.strategy = cr_parse_strategy(optarg);
-			break;
-		case 'i':
-			opt.interval_ms = (unsigned int)atoi(optarg);
-			break;
-		default:
-			usage_exit();
-		}
-	}
-	if (!opt.ready || opt.strategy < 0 || optind != argc)
-		usage_exit();
+	vt_parse_options(argc, argv, options);
 }
 
 static void read_loop(void)

@@ -23,13 +23,13 @@
  *
  * Then: SIGUSR2 = intermediate check, SIGUSR1 = verify, print TAP, exit.
  */
-#include <getopt.h>
 #include <pthread.h>
 
 #include <vclock.h>
 
 #include "cr_common.h"
 #include "cr_pagetime.h"
+#include "test_options.h"
 #include "vclock_test.h"
 
 #define MAX_THREADS	16
@@ -56,49 +56,19 @@ static struct vclock_status status_before;
 static struct cr_vmas before;
 static struct cr_checks checks;
 
-static void usage_exit(void)
-{
-	fprintf(stderr, "usage: vclock-cr-lib --ready FILE [--strategy fault|remap|split|mixed]\n"
-		"       [--threads N] [--interval-ms N] [--timens-check]\n");
-	exit(2);
-}
-
 static void parse_options(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ready", required_argument, NULL, 'r' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "interval-ms", required_argument, NULL, 'i' },
-		{ "timens-check", no_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
+	static const struct vt_option options[] = {
+		VT_OPT_STRING("ready", 0, &opt.ready, "FILE", true),
+		VT_OPT_CHOICE("strategy", 0, &opt.strategy, vt_strategy_names, VCLOCK_STRATEGY_FAULT,
+			      VCLOCK_NR_STRATEGIES),
+		VT_OPT_INT("threads", 0, &opt.threads, 0, MAX_THREADS),
+		VT_OPT_UINT("interval-ms", 0, &opt.interval_ms, 0, 60000),
+		VT_OPT_FLAG("timens-check", 0, &opt.timens_check),
+		VT_OPT_END
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			opt.ready = optarg;
-			break;
-		case 's':
-			opt.strategy = cr_parse_strategy(optarg);
-			break;
-		case 't':
-			opt.threads = atoi(optarg);
-			break;
-		case 'i':
-			opt.interval_ms = (unsigned int)atoi(optarg);
-			break;
-		case 'T':
-			opt.timens_check = true;
-			break;
-		default:
-			usage_exit();
-		}
-	}
-	if (!opt.ready || opt.strategy < 0 || opt.threads < 0 || opt.threads > MAX_THREADS ||
-	    optind != argc)
-		usage_exit();
+	vt_parse_options(argc, argv, options);
 }
 
 static void read_once(struct reader *r)

@@ -19,10 +19,10 @@
  *
  * Then: SIGUSR2 = intermediate check, SIGUSR1 = verify, print TAP, exit.
  */
-#include <getopt.h>
 #include <sys/stat.h>
 
 #include "cr_common.h"
+#include "test_options.h"
 #include "vclock_test.h"
 
 enum touch { TOUCH_NONE, TOUCH_DATA, TOUCH_HPET, TOUCH_ALL };
@@ -42,58 +42,19 @@ static struct cr_vmas before;
 static struct cr_series mono, real;	/* system-call clocks */
 static struct cr_checks checks;
 
-static void usage_exit(void)
-{
-	fprintf(stderr, "usage: vclock-cr-raw --ready FILE [--strategy fault|remap|split|mixed]\n"
-		"       [--touch none|data|hpet|all] [--keep-fd] [--interval-ms N]\n");
-	exit(2);
-}
-
-static int parse_touch(const char *s)
-{
-	int i;
-
-	for (i = 0; i < (int)(sizeof(touch_names) / sizeof(touch_names[0])); i++)
-		if (!strcmp(s, touch_names[i]))
-			return i;
-	return -1;
-}
-
 static void parse_options(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ready", required_argument, NULL, 'r' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "touch", required_argument, NULL, 't' },
-		{ "keep-fd", no_argument, NULL, 'k' },
-		{ "interval-ms", required_argument, NULL, 'i' },
-		{ NULL, 0, NULL, 0 },
+	static const struct vt_option options[] = {
+		VT_OPT_STRING("ready", 0, &opt.ready, "FILE", true),
+		VT_OPT_CHOICE("strategy", 0, &opt.strategy, vt_strategy_names, VCLOCK_STRATEGY_FAULT,
+			      VCLOCK_NR_STRATEGIES),
+		VT_OPT_CHOICE("touch", 0, &opt.touch, touch_names, 0, 4),
+		VT_OPT_FLAG("keep-fd", 0, &opt.keep_fd),
+		VT_OPT_UINT("interval-ms", 0, &opt.interval_ms, 0, 60000),
+		VT_OPT_END
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			opt.ready = optarg;
-			break;
-		case 's':
-			opt.strategy = cr_parse_strategy(optarg);
-			break;
-		case 't':
-			opt.touch = parse_touch(optarg);
-			break;
-		case 'k':
-			opt.keep_fd = true;
-			break;
-		case 'i':
-			opt.interval_ms = (unsigned int)atoi(optarg);
-			break;
-		default:
-			usage_exit();
-		}
-	}
-	if (!opt.ready || opt.strategy < 0 || opt.touch < 0 || optind != argc)
-		usage_exit();
+	vt_parse_options(argc, argv, options);
 }
 
 /*
@@ -203,9 +164,9 @@ static void verify_vmas(void)
 		strat_ok &= line_strategy(now.line[i]) == (unsigned int)opt.strategy;
 	tap_ok(now.nr && strat_ok, "the VMA offset still selects strategy %s",
 	       vt_strategy_names[opt.strategy]);
-	tap_ok(now.nr && cr_has_flag(now.flags[0], "io") &&
-	       cr_has_flag(now.flags[0], opt.strategy == VCLOCK_STRATEGY_MIXED ? "mm" : "pf") &&
-	       !cr_has_flag(now.flags[0], "wr") && !cr_has_flag(now.flags[0], "mw"),
+	tap_ok(now.nr && vt_has_flag(now.flags[0], "io") &&
+	       vt_has_flag(now.flags[0], opt.strategy == VCLOCK_STRATEGY_MIXED ? "mm" : "pf") &&
+	       !vt_has_flag(now.flags[0], "wr") && !vt_has_flag(now.flags[0], "mw"),
 	       "VmFlags still io %s, never writable", opt.strategy == VCLOCK_STRATEGY_MIXED ?
 	       "mm" : "pf");
 }
