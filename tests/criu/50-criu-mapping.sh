@@ -21,41 +21,27 @@
 . /opt/vclock/tests/tap.sh
 . /opt/vclock/tests/lib/vclock-module.sh
 . /opt/vclock/tests/lib/criu-lib.sh
-cr_require || exit 1
-suite_t0=$(cr_ms)
-CR_BASE_COUNTS=$(cr_counts)
-users=$(cr_vclock_users)
-[ -z "$users" ] || cr_diag_lines "left by earlier suites, using /dev/vclock" "$users"
+cr_suite_start || exit 1
 strategies=$(sed -n 's/^strategies: //p' $CR_STATUS)
 diag "module strategies: $strategies; counts (open files, live VMAs) at start: $CR_BASE_COUNTS"
 
 offered() { vclock_offered "$1"; }
 
-# raw_case NAME MODE ARGS...: vclock-cr-raw ARGS through one round trip.
-raw_case() {
-	_name=$1 _mode=$2
-	shift 2
+# prog_case PROGRAM NAME MODE ARGS...: PROGRAM --ready FILE ARGS through one
+# round trip; raw_case and lib_case for the two case programs.
+prog_case() {
+	_prog=$1 _name=$2 _mode=$3
+	shift 3
 	cr_prepare "$_name"
-	if cr_start vclock-cr-raw --ready "$CR_READY" "$@"; then
+	if cr_start "$_prog" --ready "$CR_READY" "$@"; then
 		cr_roundtrip "$_mode" && cr_finish
 	else
-		not_ok "$_name: vclock-cr-raw $* started"
+		not_ok "$_name: $_prog $* started"
 	fi
 	cr_counts_back
 }
-
-# lib_case NAME MODE ARGS...: vclock-cr-lib ARGS through one round trip.
-lib_case() {
-	_name=$1 _mode=$2
-	shift 2
-	cr_prepare "$_name"
-	if cr_start vclock-cr-lib --ready "$CR_READY" "$@"; then
-		cr_roundtrip "$_mode" && cr_finish
-	else
-		not_ok "$_name: vclock-cr-lib $* started"
-	fi
-	cr_counts_back
-}
+raw_case() { prog_case vclock-cr-raw "$@"; }
+lib_case() { prog_case vclock-cr-lib "$@"; }
 
 for mode in kill leave-running; do
 	for touch in none data hpet; do

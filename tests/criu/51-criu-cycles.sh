@@ -10,12 +10,8 @@
 # criu-check-long' runs 50).
 . /opt/vclock/tests/tap.sh
 . /opt/vclock/tests/lib/criu-lib.sh
-cr_require || exit 1
+cr_suite_start || exit 1
 cycles=${VCLOCK_CRIU_CYCLES:-5}
-suite_t0=$(cr_ms)
-CR_BASE_COUNTS=$(cr_counts)
-users=$(cr_vclock_users)
-[ -z "$users" ] || cr_diag_lines "left by earlier suites, using /dev/vclock" "$users"
 
 # Memory in use, in kB, not counting free pages parked in the per-CPU lists
 # (MemFree leaves those out and they grow over the first cycles) nor the

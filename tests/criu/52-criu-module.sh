@@ -15,13 +15,10 @@
 . /opt/vclock/tests/tap.sh
 . /opt/vclock/tests/lib/criu-lib.sh
 . /opt/vclock/tests/lib/vclock-module.sh
-cr_require || exit 1
-suite_t0=$(cr_ms)
-CR_BASE_COUNTS=$(cr_counts)
+cr_suite_start || exit 1
 bad0=$(cr_dmesg_bad)
-# The module cannot be unloaded while anyone else maps it or holds it open.
-users=$(cr_vclock_users)
-[ -z "$users" ] || cr_diag_lines "left by earlier suites, using /dev/vclock" "$users"
+# The module cannot be unloaded while anyone else maps it or holds it open
+# ($users, from cr_suite_start).
 held=${users:+module held by pid $(echo "$users" | head -n 1 | cut -d' ' -f1) from an earlier suite: cannot rmmod}
 record=vclock-plugin.txt
 devnum() { cat /sys/class/misc/vclock/dev 2>/dev/null || echo none; }

@@ -268,6 +268,17 @@ cr_vclock_users() {
 	done
 }
 
+# cr_suite_start: how every CRIU suite begins: cr_require (or return 1),
+# suite_t0, CR_BASE_COUNTS for cr_counts_back, and in $users (and a
+# diagnostic) the processes earlier suites left using /dev/vclock.
+cr_suite_start() {
+	cr_require || return 1
+	suite_t0=$(cr_ms)
+	CR_BASE_COUNTS=$(cr_counts)
+	users=$(cr_vclock_users)
+	[ -z "$users" ] || cr_diag_lines "left by earlier suites, using /dev/vclock" "$users"
+}
+
 # cr_dmesg_bad: kernel complaints in the log so far.
 cr_dmesg_bad() {
 	dmesg | grep -cE 'WARNING:|BUG:|Oops|Call Trace|general protection|Bad page|bad pte|UBSAN|refcount_t'
