@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hpet_probe - the guest's HPET, seen without vclock: the ACPI table's
+ * 01-hpet - the guest's HPET, seen without vclock: the ACPI table's
  * address equals the kernel's resource, and the counter mapped through the
  * kernel's own /dev/hpet has a sane period and advances at that rate.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod_mapping - the mapping, strategy by strategy: how many VMAs, which
+ * 21-kmod-mapping - the mapping, strategy by strategy: how many VMAs, which
  * VmFlags, which PTEs exist before and after the first touch, their cache
  * modes, the HPET counter through the mapping, fork, mremap; then every
  * input the module must refuse, with its errno.

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod_pat - the PAT experiment: the lab page asks for a cache mode and the
+ * 22-kmod-pat - the PAT experiment: the lab page asks for a cache mode and the
  * PTE shows what the CPU will really use. Requesting UC for plain RAM is
- * silently overruled (effective WB: PAT keeps the page's memtype, seed 003);
- * after set_memory_uc() on the page's linear map the same request gives UC-.
+ * silently overruled (effective WB: PAT keeps the page's memtype, and
+ * lookup_memtype() in arch/x86/mm/pat/memtype.c gives WB for RAM that no
+ * set_memory_*() call changed); after set_memory_uc() on the page's linear
+ * map the same request gives UC-.
  * The data page stays WB and the HPET page UC- whatever the lab does.
  */
 #include "vclock_test.h"

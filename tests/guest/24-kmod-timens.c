@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod_timens - the data page in time namespaces. A mapping made by a task
+ * 24-kmod-timens - the data page in time namespaces. A mapping made by a task
  * whose time namespace has offsets gets that namespace's page (a "view"):
  * its MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE and BOOTTIME agree with the
  * task's own clock_gettime, REALTIME and TAI do not move. Namespaces with

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod_param_race - parameter writes racing module unload (issue 13, item 1).
+ * 25-kmod-param-race - parameter writes racing module unload.
  *
  * The parameter files stay in sysfs until free_module(), after ->exit has
  * stopped the timekeeper, freed the data page and unmapped the HPET. A

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod_load_params - parameters given at load time, and their read-back
- * (issue 13, items 6 and 8).
+ * 26-kmod-load-params - parameters given at load time, and their read-back.
  *
  *   - "insmod vclock.ko clock_mode=hpet" (or tsc, none, auto) was always
  *     EINVAL: the setter ran in parse_args, before the HPET and the TSC were

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod_resume - suspend and resume (issue 13, item 2).
+ * 28-kmod-resume - suspend and resume.
  *
- * After "echo mem > /sys/power/state" every hres clock on the page was
- * +34.6 s ahead of the kernel's in HPET mode (the HPET is reset on resume:
- * its 32-bit delta wrapped) and +4.9 s in TSC mode (the sleep was counted,
- * MONOTONIC excludes it), catching up at half rate. Now the module's
- * syscore hooks record the lines at suspend and continue from there at
- * resume. Per counter mode, across a suspend with pm_test=core (the kernel
+ * After "echo mem > /sys/power/state" every hres clock on the page ran
+ * ahead of the kernel's (by tens of seconds in HPET mode, the README's
+ * regression table has the figure): in HPET mode the HPET is reset on
+ * resume and its 32-bit delta wrapped, in TSC mode the sleep was counted
+ * (MONOTONIC excludes it); the page then caught up at half rate. Now the
+ * module's syscore hooks record the lines at suspend and continue from
+ * there at resume. Per counter mode, across a suspend with pm_test=core (the kernel
  * suspends timekeeping and the HPET, waits 5 s, resumes): a reader thread
  * never sees MONOTONIC go backwards, and right after resume MONOTONIC,
  * MONOTONIC_RAW, BOOTTIME and REALTIME on the page agree with the syscall

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod_lifecycle - the module as a whole: the device node, its parameters,
+ * 29-kmod-lifecycle - the module as a whole: the device node, its parameters,
  * unloading refused while a mapping or an open file holds it, loading
  * without a usable HPET (clear message, HPET mode unavailable, the HPET page
  * faults SIGBUS, readers told to use the syscall), and counter-mode

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abuse_input - what user space may throw at /dev/vclock beyond plain mmap
- * arguments (kmod_mapping has those): madvise, MAP_FIXED over and under the
+ * 30-abuse-input - what user space may throw at /dev/vclock beyond plain mmap
+ * arguments (21-kmod-mapping has those): madvise, MAP_FIXED over and under the
  * mapping, mprotect round trips, writes through /proc/self/mem,
  * process_vm_writev and ptrace, read/write/lseek on the device, and ioctls
  * with unknown commands, wrong sizes and bad pointers. Each case asserts its

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abuse_fuzz - a seeded, bounded fuzzer of /dev/vclock: random ioctls with
+ * 31-abuse-fuzz - a seeded, bounded fuzzer of /dev/vclock: random ioctls with
  * random commands and pointers, and random sequences of mmap, munmap,
  * mremap, mprotect, madvise and fork on the device's mappings. Memory is
  * only ever touched in forked children (which may die of SIGBUS/SIGSEGV;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abuse_churn - everything at once, at the shortest update interval:
+ * 32-abuse-churn - everything at once, at the shortest update interval:
  *   - reader processes pinned to each vCPU read every served clock through
  *     libvclock; none may ever see a clock go backwards, neither against its
  *     own last read nor against what any process saw before (shared memory);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abuse_cycles - repetition must not leak: many open/mmap/touch/munmap/close
+ * 33-abuse-cycles - repetition must not leak: many open/mmap/touch/munmap/close
  * cycles over every strategy and lab mode, then many insmod/rmmod cycles
  * with a mapping made and dropped each time. Kernel memory (Slab,
  * VmallocUsed, free pages; after dropping caches) may not

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abuse_unprivileged - the device as uid 1000: it can map and read the clock
+ * 34-abuse-unprivileged - the device as uid 1000: it can map and read the clock
  * (that is the point) and inspect its own mapping, but not another process's,
  * not change the module's parameters, not unload it, not write anything
  * through the mapping, and not reach the HPET's registers for writing.

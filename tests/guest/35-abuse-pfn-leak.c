@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abuse_pfn_leak - no kernel physical address for unprivileged users (issue
- * 13, item 4), and PROT_NONE PTEs reported as what they are (item 8).
+ * 35-abuse-pfn-leak - no kernel physical address for unprivileged users, and
+ * PROT_NONE PTEs reported as what they are.
  *
  * VCLOCK_IOC_QUERY gave uid 1000 the pfns and raw PTEs of kernel-allocated
  * pages (data, lab, time-namespace views) and VCLOCK_IOC_INFO the HPET's

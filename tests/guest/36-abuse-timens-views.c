@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * abuse_timens_views - an unprivileged user exhausting the time-namespace
- * views (issue 13, item 5).
+ * 36-abuse-timens-views - an unprivileged user exhausting the time-namespace
+ * views.
  *
  * With unprivileged user namespaces, uid 1000 made 64 mappings in distinct
  * time namespaces, and root (or a CRIU restore into a time namespace) then
