@@ -31,10 +31,11 @@ $(B)/criu/bin/vclock-cr-lib: tests/criu/cases/cr_lib.c $(CR_LIB_DEPS)
 $(B)/criu/bin/vclock-cr-fork: tests/criu/cases/cr_fork.c $(CR_LIB_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(TEST_LIB) $(LIBVCLOCK_A)
-# An ordinary libc program: no vclock header, no library.
-$(B)/criu/bin/vclock-cr-clockloop: tests/criu/cases/cr_clockloop.c
+# An ordinary libc program: no vclock header, no reader library (from the
+# test library it takes only tap.h and the ready file).
+$(B)/criu/bin/vclock-cr-clockloop: tests/criu/cases/cr_clockloop.c $(TEST_HDRS) $(TEST_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) -I$(TOP)/tests -I$(TOP)/tests/lib -o $@ $< $(TEST_LIB)
 
 CR_CASE_PROGS := vclock-cr-raw vclock-cr-lib vclock-cr-fork vclock-cr-clockloop
 CR_GUEST_BINS := $(patsubst %,$(G)/bin/%,$(CR_CASE_PROGS))

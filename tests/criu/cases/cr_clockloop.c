@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vclock-cr-clockloop - checkpoint/restore case: an ordinary C program that
- * knows nothing of vclock. It calls libc's clock_gettime(CLOCK_MONOTONIC)
+ * knows nothing of vclock (tap.h and the ready file of the test library
+ * are all it shares with the other cases). It calls libc's clock_gettime(CLOCK_MONOTONIC)
  * in a loop until SIGUSR1, then reports (TAP) whether its clock ever went
  * backwards and how far it jumped at most (across a checkpoint: the
  * downtime). The runner starts it under LD_PRELOAD=vclock-preload.so and
@@ -14,6 +15,9 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "tap.h"
+#include "test_ready.h"
 
 static volatile sig_atomic_t stop;
 
@@ -32,21 +36,6 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int write_ready(const char *path)
-{
-	char tmp[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "pid=%d\n", (int)getpid());
-	if (fclose(f))
-		return -1;
-	return rename(tmp, path);
-}
-
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -63,7 +52,7 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	prev = now_ns();
-	if (write_ready(argv[1]))
+	if (vt_write_ready(argv[1], NULL))
 		return 1;
 	while (!stop) {
 		t = now_ns();
@@ -79,11 +68,9 @@ int main(int argc, char **argv)
 		}
 		nanosleep(&pause, NULL);
 	}
-	printf("%s 1 clock_gettime(CLOCK_MONOTONIC) never went backwards (%lu reads, %lu "
-	       "backwards, %lu failed)\n", !backwards && !failures && reads > 1 ? "ok" : "not ok",
-	       reads, backwards, failures);
-	printf("# downtime: largest step between consecutive reads %.1f ms\n", max_step / 1e6);
-	printf("1..1\n# Totals: pass:%d fail:%d skip:0\n", !backwards && !failures,
-	       !!(backwards || failures));
-	return backwards || failures;
+	tap_header();
+	tap_ok(!backwards && !failures && reads > 1, "clock_gettime(CLOCK_MONOTONIC) never went "
+	       "backwards (%lu reads, %lu backwards, %lu failed)", reads, backwards, failures);
+	tap_diag("downtime: largest step between consecutive reads %.1f ms", max_step / 1e6);
+	return tap_done();
 }

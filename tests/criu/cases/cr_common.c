@@ -49,21 +49,6 @@ void cr_sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
-int cr_write_ready(const char *path, const char *extra)
-{
-	char tmp[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "pid=%d\n%s", (int)getpid(), extra ? extra : "");
-	if (fclose(f))
-		return -1;
-	return rename(tmp, path);
-}
-
 int64_t cr_sys_ns(clockid_t id)
 {
 	struct timespec ts;
@@ -144,10 +129,9 @@ void cr_vmas_diag(const char *label, const struct cr_vmas *v)
 	int i;
 
 	if (!v->nr)
-		printf("# %s: no vclock VMA\n", label);
+		tap_diag("%s: no vclock VMA", label);
 	for (i = 0; i < v->nr; i++)
-		printf("# %s: %s | %s | VmFlags %s\n", label, v->line[i], v->inode[i], v->flags[i]);
-	fflush(stdout);
+		tap_diag("%s: %s | %s | VmFlags %s", label, v->line[i], v->inode[i], v->flags[i]);
 }
 
 int cr_data_page_live(const void *page_addr, char *why, size_t size)
@@ -190,8 +174,7 @@ void cr_check_report(struct cr_checks *c, bool ok, const char *what)
 	c->done++;
 	if (!ok)
 		c->failed++;
-	printf("# check %u: %s %s\n", c->done, ok ? "ok" : "FAILED", what);
-	fflush(stdout);
+	tap_diag("check %u: %s %s", c->done, ok ? "ok" : "FAILED", what);
 }
 
 int cr_timens_offsets(char *buf, size_t size)

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "test_ready.h"
+
 #define CR_MAX_VMAS	4
 
 /* Set by the signal handlers; the loops poll them. */
@@ -29,8 +31,7 @@ void cr_signals(void);
 /* Sleep @ms milliseconds (returns early on a signal). */
 void cr_sleep_ms(unsigned int ms);
 
-/* Create @path atomically with "pid=PID\n" followed by @extra (may be NULL). */
-int cr_write_ready(const char *path, const char *extra);
+/* The ready file: vt_write_ready() (tests/lib/test_ready.h). */
 
 /* CLOCK_MONOTONIC through the system call (never through a vDSO or the page). */
 int64_t cr_sys_ns(clockid_t id);

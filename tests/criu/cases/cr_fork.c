@@ -72,24 +72,23 @@ static int verify_side(const char *who)
 
 	cr_vmas_read(&vmas);
 	same = cr_vmas_same(&before, &vmas, why, sizeof(why));
-	printf("# %s: %s VMA: %s\n", who, same ? "same" : "CHANGED", why);
+	tap_diag("%s: %s VMA: %s", who, same ? "same" : "CHANGED", why);
 	failed += !same;
 	vclock_status(&now);
 	if (now.state != VCLOCK_LIB_MAPPED || now.data != status_before.data ||
 	    now.attempts != status_before.attempts) {
-		printf("# %s: library left its mapping: state %d, data %p (was %p)\n", who,
-		       now.state, now.data, status_before.data);
+		tap_diag("%s: library left its mapping: state %d, data %p (was %p)", who,
+			 now.state, now.data, status_before.data);
 		failed++;
 	}
 	live = cr_data_page_live(vclock_data_page(), data, sizeof(data));
 	misses = cr_bracket_misses(CLOCK_REALTIME, 100);
-	printf("# %s: %s; %d of 100 REALTIME page reads outside the syscall bracket\n", who, data,
-	       misses);
+	tap_diag("%s: %s; %d of 100 REALTIME page reads outside the syscall bracket", who, data,
+		 misses);
 	failed += !live + (misses != 0);
-	printf("# %s: %lu reads, %lu backwards, %d failed, largest step %.1f ms\n", who,
-	       series.reads, series.backwards, failed_reads, (double)series.max_step_ns / 1e6);
+	tap_diag("%s: %lu reads, %lu backwards, %d failed, largest step %.1f ms", who,
+		 series.reads, series.backwards, failed_reads, (double)series.max_step_ns / 1e6);
 	failed += series.backwards != 0 || failed_reads != 0 || series.reads < 2;
-	fflush(stdout);
 	return failed;
 }
 
@@ -100,7 +99,7 @@ static int child_main(pid_t parent)
 	read_loop();
 	failed = verify_side("child");
 	if (getppid() != parent) {
-		printf("# child: parent is %d, was %d\n", (int)getppid(), (int)parent);
+		tap_diag("child: parent is %d, was %d", (int)getppid(), (int)parent);
 		failed++;
 	}
 	fflush(stdout);
@@ -127,7 +126,7 @@ int main(int argc, char **argv)
 	if (!child)
 		_exit(child_main(parent));
 	snprintf(extra, sizeof(extra), "child=%d\n", (int)child);
-	if (cr_write_ready(opt.ready, extra))
+	if (vt_write_ready(opt.ready, extra))
 		tap_bail("cannot write %s: %s", opt.ready, strerror(errno));
 	read_loop();
 	kill(child, SIGUSR1);

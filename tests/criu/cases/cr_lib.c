@@ -228,7 +228,7 @@ int main(int argc, char **argv)
 	setup();
 	snprintf(extra, sizeof(extra), "strategy=%s\nthreads=%d\n",
 		 vt_strategy_names[opt.strategy], opt.threads);
-	if (cr_write_ready(opt.ready, extra))
+	if (vt_write_ready(opt.ready, extra))
 		tap_bail("cannot write %s: %s", opt.ready, strerror(errno));
 	run();
 	verify_mapping();

@@ -265,7 +265,7 @@ int main(int argc, char **argv)
 	setup();
 	snprintf(extra, sizeof(extra), "strategy=%s\ntouch=%s\nkeep_fd=%d\n",
 		 vt_strategy_names[opt.strategy], touch_names[opt.touch], opt.keep_fd);
-	if (cr_write_ready(opt.ready, extra))
+	if (vt_write_ready(opt.ready, extra))
 		tap_bail("cannot write %s: %s", opt.ready, strerror(errno));
 	run();
 	verify_vmas();
