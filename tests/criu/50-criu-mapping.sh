@@ -80,11 +80,8 @@ if cr_start vclock-cr-fork --ready "$CR_READY" --strategy fault; then
 	CR_TREE="$CR_PID $child"
 	child_before=$(cr_vmas "$child")
 	cr_roundtrip kill && {
-		child_after=$(cr_vmas "$child")
-		cr_diag_lines "fork: child $child maps after" "$(cr_vmas_full "$child")"
-		[ -n "$child_after" ] && [ "$child_after" = "$child_before" ] &&
-			ok "fork: child $child has the same vclock line after the restore" ||
-			not_ok "fork: child $child has the same vclock line after the restore ('$child_before' -> '$child_after')"
+		cr_same_vmas "$child" "$child_before" \
+			"fork: child $child has the same vclock line after the restore"
 		cr_finish
 	}
 else

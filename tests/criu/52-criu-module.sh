@@ -23,6 +23,16 @@ held=${users:+module held by pid $(echo "$users" | head -n 1 | cut -d' ' -f1) fr
 record=vclock-plugin.txt
 devnum() { cat /sys/class/misc/vclock/dev 2>/dev/null || echo none; }
 
+# refused WHAT LOGLINE SAYS GONE: the restore of CR_CASE's images fails (WHAT),
+# CRIU's restore log has the plugin's LOGLINE (SAYS), no task is left (GONE).
+refused() {
+	if cr_restore; then not_ok "$CR_CASE: $1"; else ok "$CR_CASE: $1"; fi
+	msg=$(grep -m1 "$2" "$CR_DIR/img/restore.log")
+	diag "$CR_CASE: ${msg:-no such line}"
+	[ -n "$msg" ] && ok "$CR_CASE: $3" || { not_ok "$CR_CASE: $3"; cr_log_tail restore.log; }
+	[ ! -d "/proc/$CR_PID" ] && ok "$CR_CASE: $4" || not_ok "$CR_CASE: $4"
+}
+
 # ---- negative control -----------------------------------------------------------
 cr_prepare no-plugin
 mkdir -p "$CR_DIR/empty-plugins"
@@ -58,17 +68,8 @@ elif cr_start vclock-cr-raw --ready "$CR_READY" --strategy fault --touch all; th
 		cr_reap
 		vclock_unload && ok "module-absent: rmmod vclock after the dump" ||
 			not_ok "module-absent: rmmod vclock after the dump"
-		if cr_restore; then
-			not_ok "module-absent: restore without the module fails"
-		else
-			ok "module-absent: restore without the module fails"
-		fi
-		msg=$(grep -m1 'vclock plugin: module not loaded on restore' "$CR_DIR/img/restore.log")
-		diag "module-absent: ${msg:-no such line}"
-		[ -n "$msg" ] && ok "module-absent: the plugin says why: insmod vclock.ko first" ||
-			{ not_ok "module-absent: the plugin says why"; cr_log_tail restore.log; }
-		[ ! -d "/proc/$CR_PID" ] && ok "module-absent: no task $CR_PID left behind" ||
-			not_ok "module-absent: no task $CR_PID left behind"
+		refused "restore without the module fails" 'vclock plugin: module not loaded on restore' \
+			"the plugin says why: insmod vclock.ko first" "no task $CR_PID left behind"
 		[ "$(cr_dmesg_bad)" = "$bad0" ] && ok "module-absent: no kernel complaint" ||
 			not_ok "module-absent: kernel complained: $(dmesg | tail -n 5)"
 		vclock_reload && ok "module-absent: insmod vclock again" || not_ok "module-absent: insmod vclock again"
@@ -102,17 +103,8 @@ if cr_start vclock-cr-raw --ready "$CR_READY" --strategy fault --touch all; then
 		diag "layout-mismatch: the plugin's record: $(tr '\n' ';' <"$CR_DIR/img/$record")"
 		cp "$CR_DIR/img/$record" "$CR_DIR/record.orig"
 		sed -i 's/^layout_version .*/layout_version 999/' "$CR_DIR/img/$record"
-		if cr_restore; then
-			not_ok "layout-mismatch: restore of images from layout version 999 is refused"
-		else
-			ok "layout-mismatch: restore of images from layout version 999 is refused"
-		fi
-		msg=$(grep -m1 'vclock plugin: layout version' "$CR_DIR/img/restore.log")
-		diag "layout-mismatch: ${msg:-no such line}"
-		[ -n "$msg" ] && ok "layout-mismatch: the plugin says why" ||
-			{ not_ok "layout-mismatch: the plugin says why"; cr_log_tail restore.log; }
-		[ ! -d "/proc/$CR_PID" ] && ok "layout-mismatch: no task left behind" ||
-			not_ok "layout-mismatch: no task left behind"
+		refused "restore of images from layout version 999 is refused" \
+			'vclock plugin: layout version' "the plugin says why" "no task left behind"
 		cp "$CR_DIR/record.orig" "$CR_DIR/img/$record"
 		if cr_restore; then
 			ok "layout-mismatch: with the true record the same images restore"

@@ -196,12 +196,17 @@ cr_roundtrip() {
 	fi
 	ok "$CR_CASE: criu restore -d, ${CR_RESTORE_MS} ms"
 	cr_plugin_restored
-	_after=$(cr_vmas "$CR_PID")
-	cr_diag_lines "$CR_CASE: maps after" "$(cr_vmas_full "$CR_PID")"
-	[ -n "$_after" ] && [ "$_after" = "$_before" ] &&
-		ok "$CR_CASE: same vclock line(s) in /proc/$CR_PID/maps (start end perms offset path)" ||
-		not_ok "$CR_CASE: same vclock line(s) in /proc/$CR_PID/maps (start end perms offset path)"
+	cr_same_vmas "$CR_PID" "$_before" \
+		"$CR_CASE: same vclock line(s) in /proc/$CR_PID/maps (start end perms offset path)"
 	cr_report
+}
+
+# cr_same_vmas PID BEFORE WHAT: PID's vclock lines (cr_vmas) are BEFORE again
+# after a restore; one TAP line WHAT, the lines as a diagnostic.
+cr_same_vmas() {
+	_now=$(cr_vmas "$1")
+	cr_diag_lines "$CR_CASE: maps of $1 after" "$(cr_vmas_full "$1")"
+	[ -n "$_now" ] && [ "$_now" = "$2" ] && ok "$3" || not_ok "$3 ('$2' -> '$_now')"
 }
 
 _cr_finished() { grep -q '^# Totals' "$CR_LOG" && _cr_pid_gone; }

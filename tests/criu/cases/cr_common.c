@@ -177,6 +177,17 @@ void cr_check_report(struct cr_checks *c, bool ok, const char *what)
 	tap_diag("check %u: %s %s", c->done, ok ? "ok" : "FAILED", what);
 }
 
+void cr_checks_done(const struct cr_checks *c)
+{
+	tap_ok(!c->failed, "%u intermediate check(s), %u failed", c->done, c->failed);
+}
+
+void cr_ready(const char *path, const char *extra)
+{
+	if (vt_write_ready(path, extra))
+		tap_bail("cannot write %s: %s", path, strerror(errno));
+}
+
 int cr_timens_offsets(char *buf, size_t size)
 {
 	char name[32], line[128];

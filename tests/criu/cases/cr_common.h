@@ -21,6 +21,16 @@
 
 #define CR_MAX_VMAS	4
 
+/*
+ * The option-table rows (tests/lib/test_options.h) every case program has,
+ * for the members ready, strategy and interval_ms of its options @o.
+ */
+#define CR_OPTIONS_COMMON(o)								\
+	VT_OPT_STRING("ready", 0, &(o).ready, "FILE", true),				\
+	VT_OPT_CHOICE("strategy", 0, &(o).strategy, vt_strategy_names,			\
+		      VCLOCK_STRATEGY_FAULT, VCLOCK_NR_STRATEGIES),			\
+	VT_OPT_UINT("interval-ms", 0, &(o).interval_ms, 0, 60000)
+
 /* Set by the signal handlers; the loops poll them. */
 extern volatile sig_atomic_t cr_stop;		/* SIGUSR1 or SIGTERM: verify, report, exit */
 extern volatile sig_atomic_t cr_check;		/* SIGUSR2: intermediate check requested */
@@ -31,7 +41,8 @@ void cr_signals(void);
 /* Sleep @ms milliseconds (returns early on a signal). */
 void cr_sleep_ms(unsigned int ms);
 
-/* The ready file: vt_write_ready() (tests/lib/test_ready.h). */
+/* Write the ready file (vt_write_ready()) with @extra, or bail out. */
+void cr_ready(const char *path, const char *extra);
 
 /* CLOCK_MONOTONIC through the system call (never through a vDSO or the page). */
 int64_t cr_sys_ns(clockid_t id);
@@ -91,6 +102,9 @@ struct cr_checks {
 };
 
 void cr_check_report(struct cr_checks *c, bool ok, const char *what);
+
+/* The final TAP line: every intermediate check passed. */
+void cr_checks_done(const struct cr_checks *c);
 
 /*
  * The calling task's time namespace offsets (/proc/self/timens_offsets),

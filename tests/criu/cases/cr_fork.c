@@ -36,10 +36,7 @@ static int failed_reads;
 static void parse_options(int argc, char **argv)
 {
 	static const struct vt_option options[] = {
-		VT_OPT_STRING("ready", 0, &opt.ready, "FILE", true),
-		VT_OPT_CHOICE("strategy", 0, &opt.strategy, vt_strategy_names, VCLOCK_STRATEGY_FAULT,
-			      VCLOCK_NR_STRATEGIES),
-		VT_OPT_UINT("interval-ms", 0, &opt.interval_ms, 0, 60000),
+		CR_OPTIONS_COMMON(opt),
 		VT_OPT_END
 	};
 
@@ -126,8 +123,7 @@ int main(int argc, char **argv)
 	if (!child)
 		_exit(child_main(parent));
 	snprintf(extra, sizeof(extra), "child=%d\n", (int)child);
-	if (vt_write_ready(opt.ready, extra))
-		tap_bail("cannot write %s: %s", opt.ready, strerror(errno));
+	cr_ready(opt.ready, extra);
 	read_loop();
 	kill(child, SIGUSR1);
 	failed = waitpid(child, &status, 0) == child ? 0 : 1;

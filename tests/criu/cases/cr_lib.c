@@ -59,11 +59,8 @@ static struct cr_checks checks;
 static void parse_options(int argc, char **argv)
 {
 	static const struct vt_option options[] = {
-		VT_OPT_STRING("ready", 0, &opt.ready, "FILE", true),
-		VT_OPT_CHOICE("strategy", 0, &opt.strategy, vt_strategy_names, VCLOCK_STRATEGY_FAULT,
-			      VCLOCK_NR_STRATEGIES),
+		CR_OPTIONS_COMMON(opt),
 		VT_OPT_INT("threads", 0, &opt.threads, 0, MAX_THREADS),
-		VT_OPT_UINT("interval-ms", 0, &opt.interval_ms, 0, 60000),
 		VT_OPT_FLAG("timens-check", 0, &opt.timens_check),
 		VT_OPT_END
 	};
@@ -216,7 +213,7 @@ static void verify_readers(void)
 	       "(%d went back, %d failed reads)", opt.threads + 1, backwards, failed);
 	tap_diag("downtime: largest step between consecutive reads %.1f ms",
 		 (double)worst_step / 1e6);
-	tap_ok(!checks.failed, "%u intermediate check(s), %u failed", checks.done, checks.failed);
+	cr_checks_done(&checks);
 }
 
 int main(int argc, char **argv)
@@ -228,8 +225,7 @@ int main(int argc, char **argv)
 	setup();
 	snprintf(extra, sizeof(extra), "strategy=%s\nthreads=%d\n",
 		 vt_strategy_names[opt.strategy], opt.threads);
-	if (vt_write_ready(opt.ready, extra))
-		tap_bail("cannot write %s: %s", opt.ready, strerror(errno));
+	cr_ready(opt.ready, extra);
 	run();
 	verify_mapping();
 	verify_time();

@@ -45,12 +45,9 @@ static struct cr_checks checks;
 static void parse_options(int argc, char **argv)
 {
 	static const struct vt_option options[] = {
-		VT_OPT_STRING("ready", 0, &opt.ready, "FILE", true),
-		VT_OPT_CHOICE("strategy", 0, &opt.strategy, vt_strategy_names, VCLOCK_STRATEGY_FAULT,
-			      VCLOCK_NR_STRATEGIES),
+		CR_OPTIONS_COMMON(opt),
 		VT_OPT_CHOICE("touch", 0, &opt.touch, touch_names, 0, 4),
 		VT_OPT_FLAG("keep-fd", 0, &opt.keep_fd),
-		VT_OPT_UINT("interval-ms", 0, &opt.interval_ms, 0, 60000),
 		VT_OPT_END
 	};
 
@@ -253,7 +250,7 @@ static void verify_clock(void)
 	tap_diag("downtime: largest step between consecutive reads %.1f ms in CLOCK_REALTIME, "
 		 "%.1f ms in the task's CLOCK_MONOTONIC (time namespace offsets: %s)",
 		 (double)real.max_step_ns / 1e6, (double)mono.max_step_ns / 1e6, offsets);
-	tap_ok(!checks.failed, "%u intermediate check(s), %u failed", checks.done, checks.failed);
+	cr_checks_done(&checks);
 }
 
 int main(int argc, char **argv)
@@ -265,8 +262,7 @@ int main(int argc, char **argv)
 	setup();
 	snprintf(extra, sizeof(extra), "strategy=%s\ntouch=%s\nkeep_fd=%d\n",
 		 vt_strategy_names[opt.strategy], touch_names[opt.touch], opt.keep_fd);
-	if (vt_write_ready(opt.ready, extra))
-		tap_bail("cannot write %s: %s", opt.ready, strerror(errno));
+	cr_ready(opt.ready, extra);
 	run();
 	verify_vmas();
 	verify_reads();
