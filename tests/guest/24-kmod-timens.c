@@ -92,16 +92,7 @@ static unsigned long data_pfn(const uint8_t *base)
 /* "timens_views: N" from the status file; -1 if absent. */
 static long views_live(void)
 {
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/sys/kernel/debug/vclock/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "timens_views: %ld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
+	return vt_status_value("timens_views:");
 }
 
 /*

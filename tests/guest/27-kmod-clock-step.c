@@ -25,20 +25,6 @@
 #define STEP_S		3600
 #define NEAR_NS		2000000ll	/* 2 ms: far below a 1 s interval */
 
-static long status_value(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/sys/kernel/debug/vclock/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			sscanf(line + strlen(key), "%ld", &v);
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static atomic_int stop;
 static atomic_long reads, below;
 static atomic_llong worst_below;
@@ -109,10 +95,10 @@ static void check_update_us_lowered(void)
 
 	vt_param_write("update_us", LONG_US);
 	usleep(200000);		/* the 1 s timer is armed now */
-	u0 = status_value("updates:");
+	u0 = vt_status_value("updates:");
 	vt_param_write("update_us", "1000");
 	usleep(100000);
-	u1 = status_value("updates:");
+	u1 = vt_status_value("updates:");
 	tap_ok(u0 >= 0 && u1 - u0 >= 20,
 	       "lowering update_us from 1 s to 1 ms takes effect at once (%ld updates in 100 ms)",
 	       u1 - u0);
@@ -144,8 +130,8 @@ int main(void)
 	       "REALTIME read after REALTIME_COARSE never below it across the step (%ld of %ld reads, worst %lld us)",
 	       atomic_load(&below), atomic_load(&reads), (long long)atomic_load(&worst_below) / 1000);
 	step(-STEP_S, "step -3600 s");
-	tap_ok(status_value("offset_rebases:") >= 2, "status: offset_rebases %ld",
-	       status_value("offset_rebases:"));
+	tap_ok(vt_status_value("offset_rebases:") >= 2, "status: offset_rebases %ld",
+	       vt_status_value("offset_rebases:"));
 	check_tai();
 	check_update_us_lowered();
 	vt_param_write("update_us", "4000");

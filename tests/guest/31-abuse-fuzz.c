@@ -60,26 +60,6 @@ static int list_vmas(struct vma *v)
 	return n;
 }
 
-static long status_value(const char *key)
-{
-	char line[256];
-	long v = -1, a, b, c, d;
-	FILE *f = fopen("/sys/kernel/debug/vclock/status", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, strlen(key)))
-			continue;
-		if (!strcmp(key, "live_vmas:") &&
-		    sscanf(line, "live_vmas: fault=%ld remap=%ld split=%ld mixed=%ld", &a, &b, &c, &d) == 4)
-			v = a + b + c + d;
-		else
-			sscanf(line + strlen(key), "%ld", &v);
-	}
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static off_t random_offset(void)
 {
 	switch (pick(4)) {
@@ -247,8 +227,8 @@ int main(int argc, char **argv)
 	fd = vt_open();
 	scratch = mmap(NULL, SCRATCH_PAGES * VCLOCK_PAGE_SIZE, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	base_vmas = status_value("live_vmas:");
-	base_files = status_value("open_files:");
+	base_vmas = vt_status_live_vmas();
+	base_files = vt_status_value("open_files:");
 	end = vt_raw_ns() + (uint64_t)seconds * 1000000000ull;
 
 	while ((max_ops < 0 && vt_raw_ns() < end) || ops < max_ops) {
@@ -291,10 +271,10 @@ int main(int argc, char **argv)
 			munmap(v[n].start, v[n].len);
 	munmap(scratch, SCRATCH_PAGES * VCLOCK_PAGE_SIZE);
 	tap_ok(vt_count_vmas() == 0, "every vclock VMA could be unmapped");
-	tap_ok(status_value("live_vmas:") == base_vmas, "live VMA count back to %ld (now %ld)",
-	       base_vmas, status_value("live_vmas:"));
-	tap_ok(status_value("open_files:") == base_files, "open files back to %ld (now %ld)",
-	       base_files, status_value("open_files:"));
+	tap_ok(vt_status_live_vmas() == base_vmas, "live VMA count back to %ld (now %ld)",
+	       base_vmas, vt_status_live_vmas());
+	tap_ok(vt_status_value("open_files:") == base_files, "open files back to %ld (now %ld)",
+	       base_files, vt_status_value("open_files:"));
 
 	if (tap_ok(vt_map(fd, VCLOCK_STRATEGY_FAULT, 0, &m) == 0, "a fresh mapping after the fuzz")) {
 		c0 = *vt_counter(&m);

@@ -13,25 +13,10 @@
 
 #include "vclock_test.h"
 
-#define MODULE_PATH "/opt/vclock/kmod/vclock.ko"
 
 struct mem {
 	long slab_kb, vmalloc_kb, free_kb;
 };
-
-static long meminfo(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			sscanf(line + strlen(key), " %ld", &v);
-	if (f)
-		fclose(f);
-	return v;
-}
 
 /*
  * Free memory including the per-CPU free lists, which MemFree leaves out
@@ -66,34 +51,9 @@ static void measure(struct mem *m)
 		}
 		usleep(100000);
 	}
-	m->slab_kb = meminfo("Slab:");
-	m->vmalloc_kb = meminfo("VmallocUsed:");
+	m->slab_kb = vt_file_value("/proc/meminfo", "Slab:");
+	m->vmalloc_kb = vt_file_value("/proc/meminfo", "VmallocUsed:");
 	m->free_kb = free_kb();
-}
-
-static long status_live(void)
-{
-	long a, b, c, d, v = -1;
-	char line[256];
-	FILE *f = fopen("/sys/kernel/debug/vclock/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "live_vmas: fault=%ld remap=%ld split=%ld mixed=%ld", &a, &b, &c, &d) == 4)
-			v = a + b + c + d;
-	if (f)
-		fclose(f);
-	return v;
-}
-
-static int load(void)
-{
-	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
 }
 
 static unsigned int strategies;	/* those this kernel's module offers */
@@ -158,15 +118,15 @@ int main(void)
 		good += one_mapping_cycle((unsigned int)i);
 	measure(&after);
 	tap_ok(good == maps, "%d of %d open/mmap/touch/munmap/close cycles read the page", good, maps);
-	tap_ok(status_live() == 0, "live VMA count back to 0 (%ld)", status_live());
+	tap_ok(vt_status_live_vmas() == 0, "live VMA count back to 0 (%ld)", vt_status_live_vmas());
 	check_growth("mapping cycles", &before, &after, maps);
 
 	syscall(SYS_delete_module, "vclock", O_NONBLOCK);
-	load();
+	vt_load("");
 	syscall(SYS_delete_module, "vclock", O_NONBLOCK);
 	measure(&before);
 	for (i = 0; i < loads; i++) {
-		if (load())
+		if (vt_load(""))
 			break;
 		good = one_mapping_cycle((unsigned int)i);
 		if (syscall(SYS_delete_module, "vclock", O_NONBLOCK) || !good)
@@ -176,6 +136,6 @@ int main(void)
 	measure(&after);
 	tap_ok(loaded == loads, "%d of %d insmod/map/rmmod cycles", loaded, loads);
 	check_growth("insmod/rmmod cycles", &before, &after, loads);
-	tap_ok(load() == 0 && access(VCLOCK_DEVICE, F_OK) == 0, "loaded again at the end");
+	tap_ok(vt_load("") == 0 && access(VCLOCK_DEVICE, F_OK) == 0, "loaded again at the end");
 	return tap_done();
 }

@@ -364,6 +364,41 @@ int vt_reload(void)
 	return vt_load(params);
 }
 
+long vt_file_value(const char *path, const char *key)
+{
+	size_t len = strlen(key);
+	char line[256];
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len))
+			sscanf(line + len, "%ld", &v);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+long vt_status_value(const char *key)
+{
+	return vt_file_value(VT_STATUS_PATH, key);
+}
+
+long vt_status_live_vmas(void)
+{
+	long a, b, c, d, v = -1;
+	char line[256];
+	FILE *f = fopen(VT_STATUS_PATH, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "live_vmas: fault=%ld remap=%ld split=%ld mixed=%ld", &a, &b, &c,
+			   &d) == 4)
+			v = a + b + c + d;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 int vt_dmesg_count(const char *needle)
 {
 	char line[512];

@@ -182,6 +182,19 @@ int vt_unload(void);
 /* Load it as vm/run --load did (vm/init keeps the parameters in /vm/load). */
 int vt_reload(void);
 
+/*
+ * The number after @key at the start of a line of @path ("MemFree:",
+ * "updates:"), from the last such line; -1 if there is none.
+ */
+long vt_file_value(const char *path, const char *key);
+
+/* The same in the module's status file. */
+#define VT_STATUS_PATH	"/sys/kernel/debug/vclock/status"
+long vt_status_value(const char *key);
+
+/* The module's live VMAs of every strategy (status "live_vmas:"); -1 if absent. */
+long vt_status_live_vmas(void);
+
 /* How many lines of the kernel log contain @needle. */
 int vt_dmesg_count(const char *needle);
 
