@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 20-kmod-cs-switch - the kernel switching clocksources under readers (issue
+ * kmod_cs_switch - the kernel switching clocksources under readers (issue
  * 13, item 3), after the kernel's clocksource-switch and inconsistency-check
  * selftests.
  *
@@ -19,8 +19,10 @@
  * back: it slows down to meet the kernel within one interval. So the page
  * may be ahead by the kernel's step plus the anchor error, with margin for
  * a loaded host: AHEAD_MAX_NS; one interval after the last switch a tenth.
- * The suite prints the largest lead it saw; the README's regression table
- * has what the bug it guards (b20b89e) measured.
+ * Measured here (TSC boot, two other guests on the host): 127-141 us in
+ * HPET mode, 10-23 us in TSC mode; the same before and after issue 13's
+ * fixes, so this suite does not (yet) reproduce the issue's backwards steps
+ * in TSC mode nor its 3.8 ms ahead with fast switching.
  */
 #include <pthread.h>
 #include <sched.h>

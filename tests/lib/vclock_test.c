@@ -300,14 +300,11 @@ int vt_param_write(const char *name, const char *val)
 	return vt_write_file(path, val);
 }
 
-int vt_param_read(const char *name, char *out, size_t size)
+int vt_read_file(const char *path, char *out, size_t size)
 {
-	char path[128];
-	FILE *f;
+	FILE *f = fopen(path, "r");
 	int ok;
 
-	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
-	f = fopen(path, "r");
 	if (!f)
 		return -errno;
 	ok = fgets(out, (int)size, f) != NULL;
@@ -316,6 +313,14 @@ int vt_param_read(const char *name, char *out, size_t size)
 		return -EIO;
 	out[strcspn(out, "\n")] = 0;
 	return 0;
+}
+
+int vt_param_read(const char *name, char *out, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
+	return vt_read_file(path, out, size);
 }
 
 int vt_load(const char *params)

@@ -165,6 +165,9 @@ int vt_write_file(const char *path, const char *val);
 /* Read and write a module parameter; 0 or -errno. */
 int vt_param_write(const char *name, const char *val);
 
+/* The first line of a (sysfs, proc) file, without its newline; 0 or -errno. */
+int vt_read_file(const char *path, char *out, size_t size);
+
 int vt_param_read(const char *name, char *out, size_t size);
 
 /* ---- loading and unloading the module (suites that reload it) ---- */
