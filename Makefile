@@ -7,6 +7,8 @@
 SHELL     := /bin/bash
 TOP       := $(CURDIR)
 B         := $(TOP)/build
+# The kernel's checkpatch.pl and timers selftests (vm/kernel-source, vm/vm.mk).
+KSRC      := $(B)/kernel-source
 # G: the part of the guest's /opt/vclock every generation shares.
 G         := $(B)/guest
 
@@ -108,12 +110,35 @@ kmod: $(KMOD_KO)
 $(KMOD_KO): $(wildcard kmod/*.[ch]) kmod/Kbuild include/vclock_abi.h $(GDIR)/env.mk
 	@$(TOP)/vm/kbuild $(GEN) $(@D)
 
-# ---- the parts: each directory's .mk adds its products to these lists --------
+# ---- shared variables: the products and header sets that more than one
+# directory's .mk uses. They are defined here, so no fragment depends on
+# the order in which the others are included.
+VDSO_HDRS    := $(wildcard vdso/*.h) include/vclock_abi.h
+VDSO_SRCS    := vdso/vclock_state.c vdso/vclock_entry.c vdso/vclock_getcpu.c
+LIBVCLOCK_SO := $(B)/lib/libvclock.so
+LIBVCLOCK_A  := $(B)/lib/libvclock.a
+US_HDRS      := $(wildcard userspace/*.h) $(VDSO_HDRS)
+US_CFLAGS    := $(CFLAGS) -fPIC -I$(TOP)/vdso -I$(TOP)/userspace
+us_objs       = $(patsubst %,$(B)/obj/userspace/%.o,$(1))
+VCLOCK_TOOLS := vclock-check vclock-maps vclock-ticker vclock-report
+CRIU_PLUGIN_SO := $(B)/criu/vclock_plugin.so
+# Test programs: tap.h and the test library (tests/lib), which links the
+# tools' /proc/PID/maps parser in; TEST_LIB_SAN is its ASan/UBSan build.
+TEST_HDRS    := tests/tap.h $(wildcard tests/lib/*.h) userspace/proc_maps.h include/vclock_abi.h
+TEST_LIB     := $(B)/lib/libvclocktest.a
+TEST_LIB_SAN := $(B)/unit/lib/libvclocktest.a
+TEST_CFLAGS  := $(CFLAGS) -I$(TOP)/tests -I$(TOP)/tests/lib -I$(TOP)/vdso -I$(TOP)/userspace
+# Host unit tests: the same, under ASan/UBSan.
+UNIT_CFLAGS  := $(TEST_CFLAGS) $(SANITIZE)
+
+# ---- the parts: each directory's .mk builds that directory's products and
+# adds them to these lists.
 GUEST_FILES :=	# files under $(G), copied into the guest at /opt/vclock
 GEN_FILES   :=	# files under $(GK), built per generation, also in /opt/vclock
 UNIT_TESTS  :=	# host unit-test programs under $(B)/unit (ASan/UBSan builds)
--include vdso/vdso.mk userspace/userspace.mk userspace/bench.mk criu-tests/criu-tests.mk
-include tests/tests.mk
+include vdso/vdso.mk userspace/userspace.mk userspace/bench.mk criu-plugin/criu-plugin.mk \
+	tests/tests.mk tests/lib/lib.mk tests/helpers/helpers.mk tests/guest/guest.mk \
+	tests/criu/criu.mk tests/unit/unit.mk vm/vm.mk
 
 guest-tree: $(GUEST_FILES) $(GEN_FILES) unit
 	@mkdir -p $(G)/bin $(G)/lib $(G)/tests/suites

@@ -105,7 +105,7 @@ static FILE *proc_open(const char *pid, const char *file)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
-	return fopen(path, "r");
+	return fopen(path, "re");	/* close-on-exec: the CRIU plugin reads maps too */
 }
 
 int maps_read(const char *pid, struct maps_list *l)

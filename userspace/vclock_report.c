@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vclock-report - the facts the seeds argue about, as this kernel shows
- * them, one "fact<TAB>value" line each (vm/report joins the generations'
- * lines into out/report.md and out/report.json):
+ * vclock-report - what this kernel does with vclock's PFN mapping, the facts
+ * that differ between kernel generations, one "fact<TAB>value" line each
+ * (vm/report joins the generations' lines into out/report.md and
+ * out/report.json):
  *
  *   - which strategies the module offers;
  *   - requested -> effective cache mode of every page kind per strategy

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# icount-budgets: the instruction budgets of libvclock's fast path (issue 14),
+# icount-budgets: the instruction budgets of libvclock's fast path (the README's
+# "Instructions per call"),
 # counted exactly by vclock-icount --fake --check (ptrace single-stepping, a
 # fake /dev/vclock in a private mount namespace) on the built libvclock.so
 # and vclock-preload.so. Counts are deterministic: this is not a timed test.

@@ -22,7 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../guest/vclock_child.h"
+#include "vclock_child.h"
+#include "vclock_clocks.h"
 #include "seq_writer.h"
 #include "tap.h"
 #include "vclock.h"
@@ -124,58 +125,29 @@ static int enter_private_dev(char *why, size_t size)
  */
 static int vclock_vmas(char *desc, size_t size)
 {
-	char line[512], perms[8];
-	unsigned long start, end;
-	unsigned long long off;
-	size_t used = 0;
+	struct maps_list l;
+	size_t i, used = 0;
 	int n = 0;
-	FILE *f = fopen("/proc/self/maps", "r");
 
 	desc[0] = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strstr(line, VCLOCK_DEVICE) || strstr(line, " rw"))
+	if (vt_vclock_vmas(&l, false))
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].perms[1] == 'w')
 			continue;
-		if (sscanf(line, "%lx-%lx %7s %llx", &start, &end, perms, &off) == 4 &&
-		    used < size)
+		if (used < size)
 			used += snprintf(desc + used, size - used, "%s%s:%llx:%lu", n ? " " : "",
-					 perms, off, (end - start) / VCLOCK_PAGE_SIZE);
+					 l.v[i].perms, l.v[i].offset,
+					 (l.v[i].end - l.v[i].start) / VCLOCK_PAGE_SIZE);
 		n++;
 	}
-	if (f)
-		fclose(f);
-	return n;
-}
-
-static int vclock_fds(void)
-{
-	char path[64], target[256];
-	int fd, n = 0;
-	ssize_t len;
-
-	for (fd = 0; fd < 1024; fd++) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len > 0) {
-			target[len] = 0;
-			n += !strcmp(target, VCLOCK_DEVICE);
-		}
-	}
+	maps_free(&l);
 	return n;
 }
 
 static int ts_is(const struct timespec *t, uint64_t sec, long nsec)
 {
 	return (uint64_t)t->tv_sec == sec && t->tv_nsec == nsec;
-}
-
-static int sys_gettime(clockid_t id, struct timespec *ts)
-{
-	return syscall(SYS_clock_gettime, id, ts) ? -errno : 0;
-}
-
-static int ts_le(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
 }
 
 /* A library reading of @id between two syscall readings: the real clock. */
@@ -216,7 +188,7 @@ static void scenario_fault(void *arg __attribute__((unused)))
 	      "status: mapped, 1 attempt, fault, hpet, HPET page 2 pages after data");
 	check(vclock_vmas(vmas, sizeof(vmas)) == 1 && !strcmp(vmas, "r--s:10000:3"),
 	      "one VMA, r--s, offset 0x10000, 3 pages (%s)", vmas);
-	check(vclock_fds() == 0, "the device fd was closed after mapping");
+	check(vt_count_fds() == 0, "the device fd was closed after mapping");
 	check(vclock_data_page() == st.data && vclock_clock_mode() == VCLOCK_MODE_HPET,
 	      "vclock_data_page() and vclock_clock_mode()");
 
@@ -268,7 +240,7 @@ static void scenario_split(void *arg __attribute__((unused)))
 	      "two VMAs: data at 0x30000 (2 pages), HPET at 0x32000 (1 page): %s", vmas);
 	set_counter(VCLOCK_STRATEGY_SPLIT, 2000);
 	EXPECT_TIME(CLOCK_MONOTONIC, 100, 10250);
-	check(vclock_fds() == 0, "no device fd left");
+	check(vt_count_fds() == 0, "no device fd left");
 }
 
 static void scenario_remap_mixed(void *arg __attribute__((unused)))
@@ -300,7 +272,7 @@ static void scenario_bad_page(void *arg __attribute__((unused)))
 	check(vclock_init(VCLOCK_STRATEGY_FAULT) == -EPROTO, "bad magic: -EPROTO");
 	vclock_status(&st);
 	check(st.state == VCLOCK_LIB_FAILED && st.error == -EPROTO, "state failed, error -EPROTO");
-	check(vclock_vmas(vmas, sizeof(vmas)) == 0 && vclock_fds() == 0,
+	check(vclock_vmas(vmas, sizeof(vmas)) == 0 && vt_count_fds() == 0,
 	      "nothing left mapped or open (%s)", vmas);
 	check(reads_real_clock(CLOCK_MONOTONIC) && reads_real_clock(CLOCK_REALTIME),
 	      "clocks come from the syscall");

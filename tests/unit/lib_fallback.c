@@ -13,24 +13,10 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "vclock_clocks.h"
 #include "vclock.h"
 
 #define ERRNO_SENTINEL	12345
-
-static int sys_gettime(clockid_t id, struct timespec *ts)
-{
-	return syscall(SYS_clock_gettime, id, ts) ? -errno : 0;
-}
-
-static int sys_getres(clockid_t id, struct timespec *ts)
-{
-	return syscall(SYS_clock_getres, id, ts) ? -errno : 0;
-}
-
-static int ts_le(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
-}
 
 static void test_first_use(void)
 {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # readme_commands_test: every command in the code blocks of README.md and
-# criu-tests/README.md, checked against the tree on the host:
+# tests/criu/README.md and criu-plugin/README.md, checked against the tree on the host:
 #   make [TARGET]... [VAR=...]   each target is a rule of the Makefiles and
 #                                 named by 'make help'; each VAR is one the
 #                                 Makefiles or vm/ scripts use
@@ -29,7 +29,7 @@ help=$(make --no-print-directory help 2>&1); rc=$?
 [ $rc -eq 0 ] && ok "make help runs" || { not_ok "make help (exit $rc)"; diag "$help"; }
 vmhelp=$(vm/run --help 2>&1); rc=$?
 [ $rc -eq 0 ] && ok "vm/run --help runs" || { not_ok "vm/run --help (exit $rc)"; diag "$vmhelp"; }
-targets=$(cat Makefile ./*/*.mk 2>/dev/null | sed -n 's/^\([a-z][a-z0-9-]*\)\( [a-z][a-z0-9 -]*\)*:.*/\1\2/p' | tr ' ' '\n')
+targets=$(cat Makefile $(find . -path ./build -prune -o -name "*.mk" -print) 2>/dev/null | sed -n 's/^\([a-z][a-z0-9-]*\)\( [a-z][a-z0-9 -]*\)*:.*/\1\2/p' | tr ' ' '\n')
 targets="$targets $(sed -n 's/^\.PHONY:\(.*\)/\1/p' Makefile)"
 
 # check_line LINE: 0 if the command fits the tree; why not on stdout.
@@ -95,6 +95,6 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	why=$(check_line "$line") && ok "README: '$line'" || not_ok "README: '$line':$why"
-done < <(commands README.md criu-tests/README.md)
+done < <(commands README.md tests/criu/README.md criu-plugin/README.md)
 [ $n -ge 15 ] && ok "found $n commands in the READMEs' code blocks" || not_ok "found only $n commands"
 tap_done
