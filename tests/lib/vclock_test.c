@@ -162,7 +162,7 @@ int vt_vclock_vmas(struct maps_list *l, bool smaps)
 	if (!err && smaps)
 		err = smaps_merge("self", &all);
 	for (i = 0; !err && i < all.n; i++) {
-		if (!strstr(all.v[i].path, vt_path()))
+		if (!strstr(all.v[i].path, VCLOCK_DEVICE) && !strstr(all.v[i].path, VCLOCK_PROC_FILE))
 			continue;
 		if (l->n == l->cap) {
 			size_t cap = l->cap ? 2 * l->cap : 4;
@@ -186,11 +186,13 @@ int vt_vclock_vmas(struct maps_list *l, bool smaps)
 int vt_count_vmas(void)
 {
 	struct maps_list l;
-	int n;
+	size_t i;
+	int n = 0;
 
 	if (vt_vclock_vmas(&l, false))
 		return -1;
-	n = (int)l.n;
+	for (i = 0; i < l.n; i++)
+		n += strstr(l.v[i].path, vt_path()) != NULL;
 	maps_free(&l);
 	return n;
 }

@@ -120,14 +120,15 @@ const struct vclock_pte_info *vt_entry(const struct vclock_pte_info *e, int n,
 				      const void *addr);
 
 /*
- * The calling process's /dev/vclock VMAs, read with the tools' parser
+ * The calling process's vclock VMAs (of /dev/vclock and of /proc/vclock),
+ * read with the tools' parser
  * (userspace/proc_maps.c), with smaps' fields (VmFlags, Rss) merged in if
  * @smaps (reading smaps walks the page tables: slower); 0 or -errno.
  * maps_free() releases @l.
  */
 int vt_vclock_vmas(struct maps_list *l, bool smaps);
 
-/* How many of them there are. */
+/* How many of them map vt_path(), the file the tests use. */
 int vt_count_vmas(void);
 
 /* The maps line of the VMA starting at @addr (maps_format()); 1 if found. */
