@@ -3,7 +3,7 @@
 
 VCLOCK_BENCH_OBJS  := $(call us_objs,vclock_bench bench_stats bench_criu vclock_names cli_common provenance \
 			json_out)
-VCLOCK_ICOUNT_OBJS := $(call us_objs,vclock_icount elf_lookup cli_common)
+VCLOCK_ICOUNT_OBJS := $(call us_objs,vclock_icount elf_lookup vclock_names cli_common)
 
 $(B)/bin/vclock-bench: $(VCLOCK_BENCH_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)

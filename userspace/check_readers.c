@@ -93,6 +93,24 @@ static bool kernel_catches_up(int id, const struct timespec *lib, struct sample_
 #define TV_FMT		"%lld.%06ld"
 #define TV_ARG(t)	(long long)(t).tv_sec, (long)(t).tv_usec
 
+/*
+ * One sample's return values, the library's between two system calls':
+ * false when there is nothing more to check, because they differ (noted)
+ * or because both refused the call the same way.
+ */
+static bool returns_agree(struct sample_stats *s, int lib, int sys_before, int sys_after)
+{
+	s->samples++;
+	s->lib_ret = lib;
+	s->sys_ret = sys_before;
+	if (lib != sys_before || lib != sys_after) {
+		s->ret_mismatch++;
+		note_failure(s, "lib returned %d, syscall %d and %d", lib, sys_before, sys_after);
+		return false;
+	}
+	return lib == 0;
+}
+
 struct prev_reading {
 	bool have;
 	struct timespec ts;
@@ -107,16 +125,8 @@ static void sample_gettime(const struct reader *r, int id, bool bracketed,
 	ra = sys_clock_gettime(id, &a);
 	rb = r->api->clock_gettime(id, &b);
 	rc = sys_clock_gettime(id, &c);
-	s->samples++;
-	s->lib_ret = rb;
-	s->sys_ret = ra;
-	if (rb != ra || rb != rc) {
-		s->ret_mismatch++;
-		note_failure(s, "lib returned %d, syscall %d and %d", rb, ra, rc);
+	if (!returns_agree(s, rb, ra, rc))
 		return;
-	}
-	if (rb)
-		return;		/* both refused it the same way */
 	if (!ts_normalized(&b)) {
 		s->unnormalized++;
 		note_failure(s, "lib reading " TS_FMT " not normalised", TS_ARG(b));
@@ -166,15 +176,7 @@ static void sample_gettimeofday(const struct reader *r, struct sample_stats *s,
 	ra = sys_gettimeofday(&a, &tza);
 	rb = r->api->gettimeofday(&b, &tzb);
 	rc = sys_gettimeofday(&c, NULL);
-	s->samples++;
-	s->lib_ret = rb;
-	s->sys_ret = ra;
-	if (rb != ra || rb != rc) {
-		s->ret_mismatch++;
-		note_failure(s, "lib returned %d, syscall %d and %d", rb, ra, rc);
-		return;
-	}
-	if (rb)
+	if (!returns_agree(s, rb, ra, rc))
 		return;
 	if (tza.tz_minuteswest != tzb.tz_minuteswest || tza.tz_dsttime != tzb.tz_dsttime) {
 		s->tz_mismatch++;

@@ -12,6 +12,7 @@
 #include <vclock_abi.h>
 
 #include "cli_common.h"
+#include "vclock_names.h"
 
 void cli_print_version(const char *prog)
 {
@@ -108,4 +109,24 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help'.\n", prog);
 	return EXIT_USAGE;
+}
+
+int cli_common_option(const char *prog, int c, void (*usage)(void))
+{
+	switch (c) {
+	case 'h':
+		usage();
+		exit(0);
+	case 'V':
+		cli_print_version(prog);
+		exit(0);
+	}
+	return cli_usage_error(prog, "bad option");
+}
+
+int cli_strategy_arg(const char *prog, const char *arg, bool allow_file, unsigned int *strategy)
+{
+	if (vclock_parse_strategy(arg, allow_file, strategy))
+		return cli_usage_error(prog, "unknown strategy '%s' (fault remap split mixed)", arg);
+	return 0;
 }

@@ -59,4 +59,17 @@ void cli_report_device_error(const char *prog, int err);
 int cli_usage_error(const char *prog, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The options every tool shares, for getopt's loop: 'h' prints @usage and
+ * exits 0, 'V' prints the version and exits 0, anything else is a usage
+ * error (EXIT_USAGE, returned).
+ */
+int cli_common_option(const char *prog, int c, void (*usage)(void));
+
+/*
+ * A --strategy argument: 0 with *@strategy set, or EXIT_USAGE after saying
+ * which names work (@allow_file: "file" too, the strategy the open file has).
+ */
+int cli_strategy_arg(const char *prog, const char *arg, bool allow_file, unsigned int *strategy);
+
 #endif /* CLI_COMMON_H */

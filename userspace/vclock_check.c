@@ -194,9 +194,8 @@ static int parse_options(int argc, char **argv)
 			opt.lib = optarg;
 			break;
 		case 's':
-			if (vclock_parse_strategy(optarg, false, &opt.strategy))
-				return cli_usage_error(prog, "unknown strategy '%s' "
-						       "(fault remap split mixed)", optarg);
+			if (cli_strategy_arg(prog, optarg, false, &opt.strategy))
+				return EXIT_USAGE;
 			opt.strategy_set = true;
 			break;
 		case 'd':
@@ -232,14 +231,8 @@ static int parse_options(int argc, char **argv)
 		case 'q':
 			opt.quiet = true;
 			break;
-		case 'h':
-			usage();
-			exit(0);
-		case 'V':
-			cli_print_version(prog);
-			exit(0);
 		default:
-			return cli_usage_error(prog, "bad option");
+			return cli_common_option(prog, c, usage);
 		}
 	}
 	if (optind < argc)

@@ -99,19 +99,12 @@ static int parse_options(int argc, char **argv)
 			opt.json = true;
 			break;
 		case 'm':
-			if (vclock_parse_strategy(optarg, true, &opt.map_strategy))
-				return cli_usage_error(prog, "unknown strategy '%s' "
-						       "(fault remap split mixed)", optarg);
+			if (cli_strategy_arg(prog, optarg, true, &opt.map_strategy))
+				return EXIT_USAGE;
 			opt.map = true;
 			break;
-		case 'h':
-			usage();
-			exit(0);
-		case 'V':
-			cli_print_version(prog);
-			exit(0);
 		default:
-			return cli_usage_error(prog, "bad option");
+			return cli_common_option(prog, c, usage);
 		}
 	}
 	if (optind + 1 != argc)

@@ -117,9 +117,8 @@ static int parse_options(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "s:c:i:o:n:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (vclock_parse_strategy(optarg, false, &opt.strategy))
-				return cli_usage_error(prog, "unknown strategy '%s' "
-						       "(fault remap split mixed)", optarg);
+			if (cli_strategy_arg(prog, optarg, false, &opt.strategy))
+				return EXIT_USAGE;
 			opt.strategy_given = true;
 			break;
 		case 'c':
@@ -153,14 +152,8 @@ static int parse_options(int argc, char **argv)
 		case 'N':
 			opt.no_map = true;
 			break;
-		case 'h':
-			usage();
-			exit(0);
-		case 'V':
-			cli_print_version(prog);
-			exit(0);
 		default:
-			return cli_usage_error(prog, "bad option");
+			return cli_common_option(prog, c, usage);
 		}
 	}
 	if (optind < argc)
