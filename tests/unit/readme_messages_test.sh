@@ -31,7 +31,7 @@ trigger() {
 		sed 's|^KERNEL=.*|KERNEL=/boot/vmlinuz-vclock-test-absent|' "$top/build/gen/6.1/env" \
 			>"$tree/build/gen/6.1/env"
 		: >"$tree/build/gen/6.1/initramfs.cpio.gz"
-		"$tree/vm/run" -- true ;;
+		"$tree/vm/run" --gen 6.1 -- true ;;
 	*) return 99 ;;
 	esac
 }
