@@ -24,6 +24,7 @@
 #include <linux/atomic.h>
 #include <linux/io.h>
 #include <linux/mm_types.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include <vclock_abi.h>
@@ -31,6 +32,19 @@
 #include "vclock_compat.h"
 
 struct seq_file;
+
+/*
+ * A parameter value that names one of @names, blanks around it allowed: its
+ * index, or -EINVAL.
+ */
+static inline int vclock_param_choice(const char *val, const char *const names[], size_t n)
+{
+	char buf[16];
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	return match_string(names, n, strim(buf));
+}
 
 /* ---- vclock_hpet.c ---- */
 struct vclock_hpet {

@@ -67,12 +67,8 @@ static int vclock_hpet_page = VCLOCK_HPET_PAGE_ALWAYS;
 
 static int vclock_hpet_page_set(const char *val, const struct kernel_param *kp)
 {
-	char buf[16];
-	int policy;
+	int policy = vclock_param_choice(val, hpet_page_names, ARRAY_SIZE(hpet_page_names));
 
-	if (strscpy(buf, val, sizeof(buf)) < 0)
-		return -EINVAL;
-	policy = match_string(hpet_page_names, ARRAY_SIZE(hpet_page_names), strim(buf));
 	if (policy < 0)
 		return -EINVAL;
 	WRITE_ONCE(vclock_hpet_page, policy);

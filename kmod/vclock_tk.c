@@ -472,6 +472,9 @@ static void vclock_new_lines(int mode, u64 c, struct vclock_anchor *a,
 	u32 rate_mono, rate_raw;
 
 	if (mode != tk.mode) {
+		/* Before readers see the mode: the HPET page must fault in for them. */
+		if (mode == VCLOCK_MODE_HPET)
+			WRITE_ONCE(tk.hpet_used, true);
 		vclock_mode_scale(mode, &tk.nominal_mult, &tk.shift);
 		tk.mask = vclock_mode_mask(mode);
 		tk.base.valid = false;
@@ -500,9 +503,6 @@ static void vclock_new_lines(int mode, u64 c, struct vclock_anchor *a,
 	vclock_steer(&tk.raw, from.raw, from.raw_frac, kraw, rate_raw, interval);
 	trace_vclock_tk_update(mode, rate_mono, tk.mono.mult,
 			       from.mono > kmono ? from.mono - kmono : 0);
-	/* Before readers see the mode: the HPET page must fault in for them. */
-	if (mode == VCLOCK_MODE_HPET)
-		WRITE_ONCE(tk.hpet_used, true);
 	tk.mode = mode;
 	tk.cycle_last = c;
 	if (a->slack)
@@ -704,15 +704,12 @@ static struct notifier_block vclock_gtod_nb = {
  */
 static int vclock_mode_set(const char *val, const struct kernel_param *kp)
 {
-	char buf[16], *name;
+	static const char *const auto_name[] = { "auto" };
 	int mode;
 
-	if (strscpy(buf, val, sizeof(buf)) < 0)
-		return -EINVAL;
-	name = strim(buf);
-	if (!strcmp(name, "auto"))
+	if (!vclock_param_choice(val, auto_name, ARRAY_SIZE(auto_name)))
 		return vclock_tk_request_mode(VCLOCK_MODE_AUTO);
-	mode = match_string(mode_names, ARRAY_SIZE(mode_names), name);
+	mode = vclock_param_choice(val, mode_names, ARRAY_SIZE(mode_names));
 	if (mode < 0)
 		return -EINVAL;
 	return vclock_tk_request_mode(mode);
