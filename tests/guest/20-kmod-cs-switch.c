@@ -234,22 +234,6 @@ static int64_t steps_within(int from, int to, uint64_t window_ns)
 	return worst;
 }
 
-/* A counter from the module's debugfs status file (-1: not there). */
-static long long status_count(const char *key)
-{
-	char line[128];
-	long long v = -1;
-	FILE *f = fopen("/sys/kernel/debug/vclock/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = atoll(line + strlen(key));
-	if (f)
-		fclose(f);
-	return v;
-}
-
-
 static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)
 {
 	struct result pre = { 0 };
@@ -312,9 +296,9 @@ static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)
 
 		settled = max64(settled, lib - vc_sys_ns(CLOCK_MONOTONIC));
 	}
-	tap_diag("%s: the writer waited for the kernel %lld times (at most %lld ns), put a leave off %lld times",
-		 mode, status_count("catchup_waits: "), status_count("max_catchup_ns: "),
-		 status_count("deferred_leaves: "));
+	tap_diag("%s: the writer waited for the kernel %ld times (at most %ld ns), put a leave off %ld times",
+		 mode, vt_status_value("catchup_waits:"), vt_status_value("max_catchup_ns:"),
+		 vt_status_value("deferred_leaves:"));
 	back = max64(res[0].back, res[1].back);
 	ahead = max64(res[0].ahead, res[1].ahead);
 	tap_diag("%s: %d paced and %d fast switches among %d clocksources, %d leaves for none; %ld direct, %ld preloaded reads",
@@ -342,9 +326,9 @@ static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)
 	       "%s: switching as fast as the kernel does, ahead by at most the kernel's steps + %lld us (%lld us, steps %lld us)",
 	       mode, STEP_SLACK_NS / 1000, (long long)max64(ahead, pre.ahead) / 1000,
 	       (long long)lost_all / 1000);
-	tap_ok(status_count("catchup_timeouts: ") == 0,
-	       "%s: the writer never gave up waiting for the kernel before readers went to it (%lld times)",
-	       mode, status_count("catchup_timeouts: "));
+	tap_ok(vt_status_value("catchup_timeouts:") == 0,
+	       "%s: the writer never gave up waiting for the kernel before readers went to it (%ld times)",
+	       mode, vt_status_value("catchup_timeouts:"));
 	tap_ok(settled <= SETTLED_NS,
 	       "%s: two update intervals after the last switch at most %lld us ahead (%lld us)", mode,
 	       SETTLED_NS / 1000, (long long)settled / 1000);

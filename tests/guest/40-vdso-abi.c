@@ -18,6 +18,7 @@
 
 #include "vclock.h"
 #include "vclock_child.h"
+#include "vclock_test.h"
 
 #define LIB	"/opt/vclock/lib/libvclock.so"
 
@@ -60,19 +61,6 @@ static void test_symbols(void *h)
 		tap_bail("libvclock.so lacks its functions");
 }
 
-static int vclock_vmas(void)
-{
-	char line[512];
-	int n = 0;
-	FILE *f = fopen("/proc/self/maps", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		n += strstr(line, VCLOCK_DEVICE) != NULL;
-	if (f)
-		fclose(f);
-	return n;
-}
-
 static void test_lazy_and_errno(void)
 {
 	static const int bad[] = { -1, INT_MIN, INT_MAX, 10, 12 };
@@ -81,7 +69,7 @@ static void test_lazy_and_errno(void)
 	size_t i;
 
 	lib_status(&st);
-	tap_ok(st.state == VCLOCK_LIB_UNMAPPED && !vclock_vmas(),
+	tap_ok(st.state == VCLOCK_LIB_UNMAPPED && !vt_count_vmas(),
 	       "loaded but unused: nothing mapped (state %d)", st.state);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 777;
@@ -94,9 +82,9 @@ static void test_lazy_and_errno(void)
 	errno = 777;
 	tap_ok(!lib_gettime(CLOCK_MONOTONIC, &ts) && errno == 777, "clock_gettime returns 0");
 	lib_status(&st);
-	tap_ok(st.state == VCLOCK_LIB_MAPPED && vclock_vmas() == 1,
+	tap_ok(st.state == VCLOCK_LIB_MAPPED && vt_count_vmas() == 1,
 	       "the first served call mapped the device (state %d, %d VMA)", st.state,
-	       vclock_vmas());
+	       vt_count_vmas());
 	tap_ok(!lib_gettimeofday(NULL, NULL) && !lib_getres(CLOCK_MONOTONIC, NULL),
 	       "NULL tv, tz and res are accepted");
 }

@@ -49,48 +49,13 @@ static int get_info(struct vclock_info *out)
 	return err;
 }
 
-static int set_param(const char *name, const char *val)
-{
-	char path[128];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-static int module_loaded(void)
-{
-	struct stat st;
-
-	return !stat("/sys/module/vclock", &st);
-}
-
-/* rmmod, retrying while the last users of the device go away. */
-static int module_unload(void)
-{
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		if (!system("rmmod vclock 2>/dev/null"))
-			return 0;
-		usleep(100000);
-	}
-	return -1;
-}
-
 /* insmod with the parameters vm/run --load gave it (vm/init keeps them). */
 static int module_reload(void)
 {
 	struct stat st;
 	int i;
 
-	if (module_loaded())
+	if (vt_loaded())
 		return 0;
 	if (system("insmod " VCLOCK_KO " $(cat /vm/load 2>/dev/null)"))
 		return -1;
@@ -290,7 +255,7 @@ static void mode_switches(void)
 	close(c.pipefd[0]);
 	usleep(200000);
 	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
-		if (set_param("clock_mode", seq[i]))
+		if (vt_param_write("clock_mode", seq[i]))
 			tap_diag("clock_mode=%s refused", seq[i]);
 		usleep(150000);
 	}
@@ -411,19 +376,19 @@ int main(void)
 		run_child(strategy_names[s], scenario_strategy, &s);
 	}
 
-	tap_ok(!set_param("clock_mode", "none"), "clock_mode=none accepted");
+	tap_ok(!vt_param_write("clock_mode", "none"), "clock_mode=none accepted");
 	mode = VCLOCK_MODE_NONE;
 	run_child("NONE mode", scenario_mode, &mode);
 	if (info.modes & (1u << VCLOCK_MODE_TSC)) {
-		tap_ok(!set_param("clock_mode", "tsc"), "clock_mode=tsc accepted");
+		tap_ok(!vt_param_write("clock_mode", "tsc"), "clock_mode=tsc accepted");
 		mode = VCLOCK_MODE_TSC;
 		run_child("TSC mode", scenario_mode, &mode);
 	} else {
 		tap_skip("the module does not offer TSC here (TCG, unstable TSC)", "TSC mode");
 	}
-	tap_ok(!set_param("clock_mode", "auto"), "clock_mode=auto accepted");
+	tap_ok(!vt_param_write("clock_mode", "auto"), "clock_mode=auto accepted");
 	mode_switches();
-	set_param("clock_mode", "auto");
+	vt_param_write("clock_mode", "auto");
 	run_child("first-use race", scenario_race, NULL);
 
 	/*
@@ -431,7 +396,7 @@ int main(void)
 	 * the device, rmmod is refused: name it and skip, rather than fail here
 	 * for someone else's leak or hide it.
 	 */
-	if (module_unload()) {
+	if (vt_unload()) {
 		char why[512];
 
 		snprintf(why, sizeof(why), "rmmod refused: " VCLOCK_DEVICE " held by %s",
@@ -439,7 +404,7 @@ int main(void)
 		tap_skip(why, "no module: fallback for every id, then the retry");
 		return tap_done();
 	}
-	tap_ok(!module_loaded(), "module unloaded");
+	tap_ok(!vt_loaded(), "module unloaded");
 	run_child("no module", scenario_absent, NULL);
 
 	if (pipe(pipefd))
@@ -464,7 +429,7 @@ int main(void)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			tap_ok(0, "module back: child ended badly (%#x)", status);
 	}
-	if (!module_loaded())
+	if (!vt_loaded())
 		tap_ok(!module_reload(), "module loaded again");
 	return tap_done();
 }
