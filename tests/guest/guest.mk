@@ -37,7 +37,7 @@ UNIT_TESTS += $(B)/unit/getcpu
 
 # The kernel's timers selftests, built for the guest as third-party oracles
 # of the library (49-kselftest-timers), with their own flags: not our code.
-KSELFTEST_TIMERS := inconsistency-check nanosleep clocksource-switch
+KSELFTEST_TIMERS := inconsistency-check
 GUEST_FILES += $(patsubst %,$(G)/oracles/timers/%,$(KSELFTEST_TIMERS))
 $(G)/oracles/timers/%: $(KSRC)/package
 	@mkdir -p $(@D)
