@@ -50,38 +50,50 @@ static const char *device_env_error(char *buf, size_t size)
 	return buf;
 }
 
+const char *cli_device_path(void)
+{
+	return vclock_device_path(getenv(VCLOCK_DEVICE_ENV));
+}
+
 const char *cli_device_error(int err)
 {
-	static char buf[192];
+	static char buf[256];
+	const char *path = cli_device_path();
 
+	if (!path)
+		return device_env_error(buf, sizeof(buf));
 	switch (-err) {
 	case ENOENT:
 	case ENXIO:
 	case ENODEV:
 		if (cli_in_vclock_guest())
-			return VCLOCK_DEVICE " not found \u2014 the module is not loaded: "
-			       "insmod " VCLOCK_GUEST_KO;
-		return VCLOCK_DEVICE " not found \u2014 the module is not loaded: on this "
-		       "machine 'sudo make install && sudo modprobe vclock' (README, "
-		       "\"On real hardware\"), or try it in the QEMU guest with 'make demo'";
+			snprintf(buf, sizeof(buf), "%s not found \u2014 the module is not loaded: "
+				 "insmod " VCLOCK_GUEST_KO, path);
+		else
+			snprintf(buf, sizeof(buf), "%s not found \u2014 the module is not loaded: "
+				 "on this machine 'sudo make install && sudo modprobe vclock' "
+				 "(README, \"On real hardware\"), or try it in the QEMU guest "
+				 "with 'make demo'", path);
+		return buf;
 	case EACCES:
 	case EPERM:
-		return "permission denied on " VCLOCK_DEVICE
-		       " \u2014 the module creates it mode 0444; check the device node";
+		snprintf(buf, sizeof(buf), "permission denied on %s \u2014 the module creates "
+			 "it mode 0444; check %s", path,
+			 strcmp(path, VCLOCK_DEVICE) ? "who may read /proc" : "the device node");
+		return buf;
 	case EPROTO:
-		return VCLOCK_DEVICE " has another data layout (magic or layout version "
-		       "differ) \u2014 rebuild the library and the module together";
+		snprintf(buf, sizeof(buf), "%s has another data layout (magic or layout version "
+			 "differ) \u2014 rebuild the library and the module together", path);
+		return buf;
 	case EOPNOTSUPP:
 		return "the module does not offer this strategy here "
 		       "(mixed needs a kernel before 6.4)";
 	case EINVAL:
-		if (!vclock_device_path(getenv(VCLOCK_DEVICE_ENV)))
-			return device_env_error(buf, sizeof(buf));
 		return "the module refused the mapping (strategy or offset not valid)";
 	case EBUSY:
 		return "the library is already mapped with another strategy";
 	}
-	snprintf(buf, sizeof(buf), "cannot use " VCLOCK_DEVICE ": %s", strerror(-err));
+	snprintf(buf, sizeof(buf), "cannot use %s: %s", path, strerror(-err));
 	return buf;
 }
 
@@ -89,7 +101,7 @@ int cli_check_device_env(const char *prog)
 {
 	char buf[192];
 
-	if (vclock_device_path(getenv(VCLOCK_DEVICE_ENV)))
+	if (cli_device_path())
 		return 0;
 	return cli_usage_error(prog, "%s", device_env_error(buf, sizeof(buf)));
 }

@@ -43,7 +43,13 @@ void cli_print_exit_status(const char *prog, const char *const what[CLI_NR_EXIT]
 /* Running in vclock's QEMU guest (its image has /etc/vclock/kver)? */
 bool cli_in_vclock_guest(void);
 
-/* Why mapping or opening /dev/vclock failed with -errno @err, and what to do. */
+/*
+ * The file the tools open: /dev/vclock, or what VCLOCK_DEVICE names
+ * (/proc/vclock); NULL when VCLOCK_DEVICE names neither.
+ */
+const char *cli_device_path(void);
+
+/* Why mapping or opening that file failed with -errno @err, and what to do. */
 const char *cli_device_error(int err);
 
 /*

@@ -588,7 +588,7 @@ static void unmap_layout(unsigned int s, char *base, char *hpet, size_t len)
 
 static void strategy_costs(struct strategy_cost *c, int rounds)
 {
-	int fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC), i, p;
+	int fd = open(cli_device_path(), O_RDONLY | O_CLOEXEC), i, p;
 	char *base, *hpet, *page;
 	double t;
 	size_t len;
@@ -997,6 +997,9 @@ int main(int argc, char **argv)
 		provenance_collect(&prov);
 		return bench_criu_report(o.criu_samples, o.json_out, &prov, BENCH_CRIU_TARGET);
 	}
+	err = cli_check_device_env(argv[0]);
+	if (err)
+		return err;
 	err = place_and_map(o.place);
 	if (err) {
 		cli_report_device_error(argv[0], err);

@@ -297,7 +297,7 @@ static void setup_library(const struct clock_api *api)
 	lib.from_mapping = st->state == VCLOCK_LIB_MAPPED && st->clock_mode != VCLOCK_MODE_NONE;
 	if (st->state != VCLOCK_LIB_MAPPED)
 		snprintf(lib.why, sizeof(lib.why), "libvclock is not serving from %s (state %s%s%s)",
-			 VCLOCK_DEVICE, vclock_lib_state_name(st->state), st->error ? ": " : "",
+			 cli_device_path(), vclock_lib_state_name(st->state), st->error ? ": " : "",
 			 st->error ? cli_device_error(st->error) : "");
 	else if (!lib.from_mapping)
 		snprintf(lib.why, sizeof(lib.why), "libvclock is mapped but the module's counter "

@@ -215,7 +215,7 @@ static int read_maps(struct target *t)
 static void query_pages(struct target *t)
 {
 	struct vclock_query q = { .pid = opt.self ? 0 : opt.pid };
-	const char *path = vclock_device_path(getenv(VCLOCK_DEVICE_ENV));
+	const char *path = cli_device_path();
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 
 	if (!path)
@@ -481,8 +481,8 @@ int main(int argc, char **argv)
 		return ret;
 	query_pages(&t);
 	if (!t.nr_vclock && (t.query_err || !t.nr_vmas)) {
-		fprintf(stderr, "%s: process %s (%s) has no %s mapping\n", prog, opt.pidstr,
-			t.comm, VCLOCK_DEVICE);
+		fprintf(stderr, "%s: process %s (%s) has no %s or %s mapping\n", prog,
+			opt.pidstr, t.comm, VCLOCK_DEVICE, VCLOCK_PROC_FILE);
 		return EXIT_UNAVAILABLE;
 	}
 	if (opt.json)

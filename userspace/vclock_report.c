@@ -318,7 +318,9 @@ int main(int argc, char **argv)
 		}
 		return cli_usage_error(prog, "no arguments expected ('%s')", argv[1]);
 	}
-	fd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (cli_check_device_env(prog))
+		return EXIT_USAGE;
+	fd = open(cli_device_path(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, VCLOCK_IOC_INFO, &info)) {
 		cli_report_device_error(prog, -errno);
 		return EXIT_UNAVAILABLE;

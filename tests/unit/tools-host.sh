@@ -70,6 +70,13 @@ expect_output "VCLOCK_DEVICE=/tmp/x vclock-check: says which values work" \
 expect_exit "VCLOCK_DEVICE=/tmp/x vclock-maps self exits 2" 2 env VCLOCK_DEVICE=/tmp/x "$bin/vclock-maps" self
 expect_exit "VCLOCK_DEVICE=/proc/vclock vclock-check exits 3 (no module here)" 3 \
 	env VCLOCK_DEVICE=/proc/vclock "$bin/vclock-check"
+for t in vclock-bench vclock-report; do
+	expect_exit "VCLOCK_DEVICE=/tmp/x $t exits 2" 2 env VCLOCK_DEVICE=/tmp/x "$bin/$t"
+	expect_exit "VCLOCK_DEVICE=/proc/vclock $t exits 3 (no module here)" 3 \
+		env VCLOCK_DEVICE=/proc/vclock "$bin/$t"
+	expect_output "VCLOCK_DEVICE=/proc/vclock $t names the file it opened" \
+		'/proc/vclock not found' env VCLOCK_DEVICE=/proc/vclock "$bin/$t"
+done
 expect_exit "vclock-ticker --clock nope exits 2" 2 "$bin/vclock-ticker" --clock nope
 expect_exit "vclock-ticker --clock 12 (unreadable) exits 2" 2 "$bin/vclock-ticker" --allow-fallback --clock 12
 expect_exit "vclock-ticker --no-map --strategy exits 2" 2 "$bin/vclock-ticker" --no-map --strategy fault -n 1
@@ -89,7 +96,7 @@ expect_output "vclock-ticker says what to do" "^vclock-ticker: $msg" "$bin/vcloc
 expect_exit "vclock-maps --map fault self without the module exits 3" 3 "$bin/vclock-maps" --map fault self
 expect_output "vclock-maps --map says what to do" "$msg" "$bin/vclock-maps" --map fault self
 expect_exit "vclock-maps self without a mapping exits 3" 3 "$bin/vclock-maps" self
-expect_output "vclock-maps says the process has no mapping" 'has no /dev/vclock mapping' "$bin/vclock-maps" self
+expect_output "vclock-maps says the process has no mapping" 'has no /dev/vclock or /proc/vclock mapping' "$bin/vclock-maps" self
 "$bin/vclock-ticker" -n 10 2>&1 | grep -q insmod && not_ok "... and not the guest's insmod outside the guest" ||
 	ok "... and not the guest's insmod outside the guest"
 expect_exit "vclock-report without the module exits 3" 3 "$bin/vclock-report"
