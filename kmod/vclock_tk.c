@@ -97,6 +97,7 @@ static struct {
 	u64 cycle_last;
 	struct vclock_line mono, raw;
 	struct vclock_anchor base;	/* where the rate is measured from */
+	u32 rate_mono, rate_raw;	/* the last rates vclock_kernel_rates() chose */
 	/* The kernel's offsets as its last timekeeping update left them. */
 	s64 offs_real, offs_boot, offs_tai;
 	bool offs_known;
@@ -439,17 +440,24 @@ static bool vclock_put_off_leave(u64 c, const struct vclock_anchor *a,
 
 /*
  * The kernel's rates (MONOTONIC, MONOTONIC_RAW) as mults: measured since
- * the base anchor; without one (a new mode), the kernel's own when the
- * counter is its clocksource (@a exact), else nominal.
+ * the base anchor once the anchors' slack is small against the time
+ * between them, until then the rates chosen last; without a base (a new
+ * mode), the kernel's own when the counter is its clocksource (@a exact),
+ * else nominal.
  */
 static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *raw)
 {
-	u64 dc;
+	u64 dc, span, err;
 
 	if (tk.base.valid) {
 		dc = vclock_line_delta(a->cycles, tk.base.cycles, tk.mask);
-		*mono = vclock_line_rate(a->mono - tk.base.mono, dc, tk.nominal_mult, tk.shift);
-		*raw = vclock_line_rate(a->raw - tk.base.raw, dc, tk.nominal_mult, tk.shift);
+		span = a->mono - tk.base.mono;
+		err = a->slack + tk.base.slack;
+		*mono = vclock_line_pick_rate(vclock_line_rate(span, dc, tk.nominal_mult, tk.shift),
+					      tk.rate_mono, span, err);
+		*raw = vclock_line_pick_rate(vclock_line_rate(a->raw - tk.base.raw, dc,
+							      tk.nominal_mult, tk.shift),
+					     tk.rate_raw, span, err);
 	} else if (!a->slack) {
 		*mono = vclock_kernel_rate(READ_ONCE(tk.kmult));
 		*raw = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
@@ -457,6 +465,8 @@ static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *r
 		*mono = tk.nominal_mult;
 		*raw = tk.nominal_mult;
 	}
+	tk.rate_mono = *mono;
+	tk.rate_raw = *raw;
 }
 
 /*
