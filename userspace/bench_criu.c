@@ -5,18 +5,22 @@
  * writes one line per round trip to SAMPLES:
  *
  *   rounds N                    the counted rounds (after one warm-up)
- *   ROUND with|without DUMP_US RESTORE_US IMAGE_KIB    a round trip that worked
- *   ROUND with|without fail     one that did not (the shell says why)
- *
- * Round 0 is the warm-up: its failures count, its times do not.
+ *   ROUND CASE DUMP_US RESTORE_US IMAGE_KIB    a round trip that worked
+ *   ROUND CASE fail             one that did not (the shell says why)
  *   skip WHY...                 CRIU cannot checkpoint the plain ticker here
  *
+ * CASE is with (/dev/vclock, the plugin), file (/proc/vclock, stock CRIU
+ * with no plugin) or without (no mapping). Round 0 is the warm-up: its
+ * failures count, its times do not.
+ *
  * Printed: per case the median, p10 and p90 of dump, restore, dump+restore
- * (ms) and the image size; the ratios of the medians with / without; the
- * spread of the per-round ratio (both round trips of one round, neighbours
- * in time); the verdict on dump+restore against the target.
+ * (ms) and the image size; for with / without, file / without and file /
+ * with the ratios of the medians and the spread of the per-round ratio
+ * (both round trips of one round, neighbours in time); the verdicts of the
+ * two mappings' dump+restore against the target.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +32,31 @@
 
 #define CRIU_MAX_ROUNDS	1000
 
-enum { WITH, WITHOUT, NR_CASES };
+/*
+ * The cases: the ticker's /dev/vclock mapping, dumped with the project's
+ * plugin; its /proc/vclock mapping, dumped by stock CRIU with no plugin;
+ * the same ticker with no mapping (the control).
+ */
+enum { PLUGIN, STOCK, WITHOUT, NR_CASES };
 
-static const char *const case_key[NR_CASES] = { "with_mapping", "without_mapping" };
-static const char *const case_name[NR_CASES] = { "with", "without" };
+static const char *const case_token[NR_CASES] = { "with", "file", "without" };
+static const char *const case_key[NR_CASES] = { "with_mapping", "file_mapping", "without_mapping" };
+static const char *const case_label[NR_CASES] = { "with mapping", "file mapping", "without mapping" };
+
+/* What is compared with what; only a cost against the control has a target. */
+static const struct comparison {
+	int a, b;
+	const char *key, *what;
+	bool has_target;
+} comparisons[] = {
+	{ PLUGIN, WITHOUT, "ratios", "with mapping / without", true },
+	{ STOCK, WITHOUT, "file_ratios", "file mapping / without", true },
+	{ STOCK, PLUGIN, "file_vs_plugin", "file mapping / with mapping", false },
+};
+#define NR_COMPARISONS	(sizeof(comparisons) / sizeof(comparisons[0]))
 
 struct criu_case {
+	int lines;				/* round trips tried, warm-up included */
 	int n;					/* round trips that worked */
 	double dump[CRIU_MAX_ROUNDS], restore[CRIU_MAX_ROUNDS];	/* ms */
 	double total[CRIU_MAX_ROUNDS], image[CRIU_MAX_ROUNDS];
@@ -44,8 +67,15 @@ struct criu_run {
 	int rounds, failed;
 	char skip[512];
 	struct criu_case c[NR_CASES];
-	double paired[CRIU_MAX_ROUNDS];		/* with / without, per round */
+};
+
+/* The figures of one comparison; a ratio is 0 when a case has no value. */
+struct criu_ratios {
+	double dump, restore, total, image;
+	double paired[CRIU_MAX_ROUNDS];		/* a / b of dump+restore, per round */
 	int nr_paired;
+	struct bench_stats per_round;
+	const char *verdict;
 };
 
 static int parse(FILE *f, struct criu_run *r, const char *path)
@@ -67,10 +97,11 @@ static int parse(FILE *f, struct criu_run *r, const char *path)
 			continue;
 		if (sscanf(line, "%d %15s", &round, kind) != 2)
 			goto bad;
-		for (k = 0; k < NR_CASES && strcmp(kind, case_name[k]); k++)
+		for (k = 0; k < NR_CASES && strcmp(kind, case_token[k]); k++)
 			;
 		if (k == NR_CASES || round < 0)
 			goto bad;
+		r->c[k].lines++;
 		if (sscanf(line, "%*d %*s %15s", rest) == 1 && !strcmp(rest, "fail")) {
 			r->failed++;
 			continue;
@@ -94,17 +125,6 @@ bad:
 	return -EINVAL;
 }
 
-/* The per-round ratios: rounds in which both round trips worked. */
-static void pair(struct criu_run *r)
-{
-	const struct criu_case *w = &r->c[WITH], *o = &r->c[WITHOUT];
-
-	for (int i = 0; i < w->n; i++)
-		for (int j = 0; j < o->n; j++)
-			if (w->round[i] == o->round[j] && o->total[j] > 0)
-				r->paired[r->nr_paired++] = w->total[i] / o->total[j];
-}
-
 /* median(a) / median(b), or 0 when either has no value. */
 static double ratio(const double *a, int na, const double *b, int nb)
 {
@@ -113,12 +133,58 @@ static double ratio(const double *a, int na, const double *b, int nb)
 	return na && nb && y.median > 0 ? x.median / y.median : 0;
 }
 
-static void print_ratio(const char *what, double r)
+static void compare(const struct criu_run *r, const struct comparison *cmp, double target,
+		    struct criu_ratios *q)
+{
+	const struct criu_case *a = &r->c[cmp->a], *b = &r->c[cmp->b];
+
+	q->dump = ratio(a->dump, a->n, b->dump, b->n);
+	q->restore = ratio(a->restore, a->n, b->restore, b->n);
+	q->total = ratio(a->total, a->n, b->total, b->n);
+	q->image = ratio(a->image, a->n, b->image, b->n);
+	/* The per-round ratios: rounds in which both round trips worked. */
+	q->nr_paired = 0;
+	for (int i = 0; i < a->n; i++)
+		for (int j = 0; j < b->n; j++)
+			if (a->round[i] == b->round[j] && b->total[j] > 0)
+				q->paired[q->nr_paired++] = a->total[i] / b->total[j];
+	q->per_round = bench_stats(q->paired, q->nr_paired);
+	if (cmp->has_target && q->total > 0)
+		q->verdict = q->total <= target ? "PASS" : "FAIL";
+	else
+		q->verdict = "INFO";
+}
+
+static void print_ratio(const char *what, const char *cases, double r)
 {
 	if (r > 0)
-		printf("INFO criu %s with mapping / without: %.2f\n", what, r);
+		printf("INFO criu %s %s: %.2f\n", what, cases, r);
 	else
-		printf("INFO criu %s with mapping / without: - (a case has no round trip)\n", what);
+		printf("INFO criu %s %s: - (a case has no round trip)\n", what, cases);
+}
+
+static void print_comparison(const struct comparison *cmp, const struct criu_ratios *q,
+			     double target)
+{
+	printf("\n");
+	print_ratio("dump", cmp->what, q->dump);
+	print_ratio("restore", cmp->what, q->restore);
+	print_ratio("image size", cmp->what, q->image);
+	if (q->nr_paired)
+		printf("INFO criu dump+restore %s, per round: median %.2f, p10 %.2f, p90 %.2f (%d rounds)\n",
+		       cmp->what, q->per_round.median, q->per_round.p10, q->per_round.p90,
+		       q->nr_paired);
+	else
+		printf("INFO criu dump+restore %s, per round: no round with both round trips\n",
+		       cmp->what);
+	if (q->total > 0 && cmp->has_target)
+		printf("%s criu dump+restore %s: %.2f (target <= %.2f)\n", q->verdict, cmp->what,
+		       q->total, target);
+	else if (q->total > 0)
+		printf("INFO criu dump+restore %s: %.2f\n", cmp->what, q->total);
+	else
+		printf("INFO criu dump+restore %s: - (no verdict: a case has no round trip)\n",
+		       cmp->what);
 }
 
 static void json_stats(FILE *f, const char *key, const double *v, int n, const char *fmt)
@@ -155,11 +221,32 @@ static void json_num(FILE *f, double v)
 		fprintf(f, "null");
 }
 
-static void write_json(FILE *f, const struct criu_run *r, const struct provenance *prov,
-		       double target, double rd, double rr, double rt, const char *verdict)
+static void json_comparison(FILE *f, const struct comparison *cmp, const struct criu_ratios *q,
+			    double target)
 {
-	struct bench_stats ps = bench_stats(r->paired, r->nr_paired);
+	fprintf(f, ",\n  \"%s\": {\"of\": \"%s\", \"dump\": ", cmp->key, cmp->what);
+	json_num(f, q->dump);
+	fprintf(f, ", \"restore\": ");
+	json_num(f, q->restore);
+	fprintf(f, ", \"image\": ");
+	json_num(f, q->image);
+	fprintf(f, ",\n    \"dump+restore\": {\"ratio\": ");
+	json_num(f, q->total);
+	fprintf(f, ", \"verdict\": \"%s\"", q->verdict);
+	if (cmp->has_target)
+		fprintf(f, ", \"target\": \"<= %.2f\"", target);
+	fprintf(f, "},\n    \"dump+restore_per_round\": {\"rounds\": %d, \"median\": ", q->nr_paired);
+	json_num(f, q->nr_paired ? q->per_round.median : 0);
+	fprintf(f, ", \"p10\": ");
+	json_num(f, q->nr_paired ? q->per_round.p10 : 0);
+	fprintf(f, ", \"p90\": ");
+	json_num(f, q->nr_paired ? q->per_round.p90 : 0);
+	fprintf(f, "}}");
+}
 
+static void write_json(FILE *f, const struct criu_run *r, const struct provenance *prov,
+		       double target, const struct criu_ratios *q)
+{
 	fprintf(f, "{\n  \"provenance\": ");
 	provenance_json(f, prov);
 	if (r->skip[0]) {
@@ -168,9 +255,11 @@ static void write_json(FILE *f, const struct criu_run *r, const struct provenanc
 		fprintf(f, "\n}\n");
 		return;
 	}
-	fprintf(f, ",\n  \"available\": true, \"rounds\": %d, \"warmup_rounds\": 1, \"order\": \"alternating\",\n",
+	fprintf(f, ",\n  \"available\": true, \"rounds\": %d, \"warmup_rounds\": 1, \"order\": \"rotating\",\n",
 		r->rounds);
-	fprintf(f, "  \"workload\": \"vclock-ticker --interval-us 2000; with: --strategy fault, without: --no-map\",\n");
+	fprintf(f, "  \"workload\": \"vclock-ticker --interval-us 2000; with: --strategy fault on "
+		"/dev/vclock, criu -L the plugin; file: --strategy fault on /proc/vclock, criu -L "
+		"an empty directory; without: --no-map\",\n");
 	fprintf(f, "  \"failed_round_trips\": %d", r->failed);
 	for (int k = 0; k < NR_CASES; k++) {
 		const struct criu_case *c = &r->c[k];
@@ -184,31 +273,19 @@ static void write_json(FILE *f, const struct criu_run *r, const struct provenanc
 		json_samples(f, "samples_restore_ms", c->restore, c->n);
 		fprintf(f, "}");
 	}
-	fprintf(f, ",\n  \"ratios\": {\"dump\": ");
-	json_num(f, rd);
-	fprintf(f, ", \"restore\": ");
-	json_num(f, rr);
-	fprintf(f, ",\n    \"dump+restore\": {\"ratio\": ");
-	json_num(f, rt);
-	fprintf(f, ", \"verdict\": \"%s\", \"target\": \"<= %.2f\"},\n", verdict, target);
-	fprintf(f, "    \"dump+restore_per_round\": {\"rounds\": %d, \"median\": ", r->nr_paired);
-	json_num(f, r->nr_paired ? ps.median : 0);
-	fprintf(f, ", \"p10\": ");
-	json_num(f, r->nr_paired ? ps.p10 : 0);
-	fprintf(f, ", \"p90\": ");
-	json_num(f, r->nr_paired ? ps.p90 : 0);
-	fprintf(f, "}}\n}\n");
+	for (size_t i = 0; i < NR_COMPARISONS; i++)
+		json_comparison(f, &comparisons[i], &q[i], target);
+	fprintf(f, "\n}\n");
 }
 
 int bench_criu_report(const char *samples, const char *json_out, const struct provenance *prov,
 		      double target)
 {
 	static struct criu_run r;
-	struct bench_stats s[4], ps;
-	const char *verdict;
-	double rd, rr, rt;
+	static struct criu_ratios q[NR_COMPARISONS];
+	struct bench_stats s[4];
 	FILE *f = fopen(samples, "r");
-	int k, err;
+	int k, err, tried = 0;
 
 	if (!f) {
 		fprintf(stderr, "vclock-bench: cannot read the CRIU samples %s: %s\n", samples,
@@ -216,60 +293,47 @@ int bench_criu_report(const char *samples, const char *json_out, const struct pr
 		return EXIT_FAILURE;
 	}
 	memset(&r, 0, sizeof(r));
+	memset(q, 0, sizeof(q));
 	err = parse(f, &r, samples);
 	fclose(f);
 	if (err)
 		return EXIT_FAILURE;
 	if (r.skip[0]) {
 		printf("INFO criu dump+restore skipped: %s\n", r.skip);
-		verdict = "INFO";
-		rd = rr = rt = 0;
 		goto json;
 	}
 	if (r.rounds < 1) {
 		fprintf(stderr, "vclock-bench: %s has no 'rounds N' line\n", samples);
 		return EXIT_FAILURE;
 	}
-	pair(&r);
 	printf("\n%-16s %5s  %-23s  %-23s  %-23s  %s\n", "", "", "dump ms", "restore ms",
 	       "dump+restore ms", "image");
 	printf("%-16s %5s  %7s %7s %7s  %7s %7s %7s  %7s %7s %7s  %s\n", "case", "rounds", "median",
 	       "p10", "p90", "median", "p10", "p90", "median", "p10", "p90", "KiB");
 	for (k = 0; k < NR_CASES; k++) {
 		const struct criu_case *c = &r.c[k];
-		char name[32];
 
+		tried += c->lines;
+		if (!c->n) {
+			printf("%-16s %5d  (no round trip worked)\n", case_label[k], c->n);
+			continue;
+		}
 		s[0] = bench_stats(c->dump, c->n);
 		s[1] = bench_stats(c->restore, c->n);
 		s[2] = bench_stats(c->total, c->n);
 		s[3] = bench_stats(c->image, c->n);
-		snprintf(name, sizeof(name), "%s mapping", case_name[k]);
-		printf("%-16s %5d", name, c->n);
+		printf("%-16s %5d", case_label[k], c->n);
 		for (int i = 0; i < 3; i++)
 			printf("  %7.1f %7.1f %7.1f", s[i].median, s[i].p10, s[i].p90);
 		printf("  %.0f\n", s[3].median);
 	}
-	rd = ratio(r.c[WITH].dump, r.c[WITH].n, r.c[WITHOUT].dump, r.c[WITHOUT].n);
-	rr = ratio(r.c[WITH].restore, r.c[WITH].n, r.c[WITHOUT].restore, r.c[WITHOUT].n);
-	rt = ratio(r.c[WITH].total, r.c[WITH].n, r.c[WITHOUT].total, r.c[WITHOUT].n);
-	ps = bench_stats(r.paired, r.nr_paired);
-	verdict = rt > 0 ? (rt <= target ? "PASS" : "FAIL") : "INFO";
-	printf("\n");
-	print_ratio("dump", rd);
-	print_ratio("restore", rr);
-	if (r.nr_paired)
-		printf("INFO criu dump+restore with / without, per round: median %.2f, p10 %.2f, p90 %.2f (%d rounds)\n",
-		       ps.median, ps.p10, ps.p90, r.nr_paired);
-	else
-		printf("INFO criu dump+restore with / without, per round: no round with both round trips\n");
-	if (rt > 0)
-		printf("%s criu dump+restore with mapping / without: %.2f (target <= %.2f)\n", verdict,
-		       rt, target);
-	else
-		printf("INFO criu dump+restore with mapping / without: - (no verdict: a case has no round trip)\n");
+	for (size_t i = 0; i < NR_COMPARISONS; i++) {
+		compare(&r, &comparisons[i], target, &q[i]);
+		print_comparison(&comparisons[i], &q[i], target);
+	}
 	if (r.failed)
 		printf("FAIL criu round trips: %d of %d failed (see the # round lines)\n", r.failed,
-		       2 * r.rounds + 2);
+		       tried);
 json:
 	if (json_out) {
 		f = fopen(json_out, "w");
@@ -277,7 +341,7 @@ json:
 			fprintf(stderr, "vclock-bench: cannot write %s: %s\n", json_out, strerror(errno));
 			return EXIT_OUTPUT;
 		}
-		write_json(f, &r, prov, target, rd, rr, rt, verdict);
+		write_json(f, &r, prov, target, q);
 		if (fclose(f)) {
 			fprintf(stderr, "vclock-bench: cannot write %s: %s\n", json_out, strerror(errno));
 			return EXIT_OUTPUT;

@@ -6,6 +6,8 @@
 # measure the current mode's methods (vclock-hpet, the floor, hpet-raw) with
 # their ratios, and mark vclock-tsc as needing root. With the module in mode
 # none, uid 1000 measures nothing of libvclock: exit 3, no empty success.
+# Through /proc/vclock (VCLOCK_DEVICE) vclock-bench measures libvclock and
+# the strategies' costs, and vclock-report reads the module through the file.
 # Short runs: this checks what is measured and said, not the numbers.
 . /opt/vclock/tests/tap.sh
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
@@ -58,6 +60,18 @@ expect "uid 1000 --json: exit 0" [ $rc -eq 0 ]
 expect "uid 1000 --json: counter_mode not switchable, hpet at start" \
 	eval 'echo "$out" | grep -qF "\"counter_mode\": {\"switchable\": false, \"at_start\": \"hpet\"}"'
 expect "uid 1000 --json: vclock-hpet available" eval 'echo "$out" | grep -qF "\"vclock-hpet\": {\"available\": true"'
+
+# --- root, through the regular file /proc/vclock ---
+run env VCLOCK_DEVICE=/proc/vclock $bench -s
+expect "/proc/vclock: exit 0" [ $rc -eq 0 ]
+expect "/proc/vclock: vclock-hpet measured" measured "$out" vclock-hpet
+for s in fault remap split; do
+	expect "/proc/vclock: strategy $s costs measured" \
+		eval 'echo "$out" | grep -qE "^$s +[0-9]+ ns"'
+done
+run env VCLOCK_DEVICE=/proc/vclock vclock-report
+expect "/proc/vclock: vclock-report exit 0" [ $rc -eq 0 ]
+expect "/proc/vclock: vclock-report names the kernel" eval 'echo "$out" | grep -q "^kernel	$(uname -r)$"'
 
 # --- uid 1000, mode none: nothing of libvclock to measure ---
 if echo none >$param; then

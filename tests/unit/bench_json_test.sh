@@ -71,7 +71,10 @@ for s in fault remap split; do
 done
 rc_is "vclock-criu-bench -n 1 -o" criu-bench 0
 valid "vclock-criu-bench -n 1 -o" vclock-criu-bench.schema.json "$tmp/criu-bench.json" provenance
-grep -q '"guest":true' "$tmp/criu-bench.json" && grep -q '"ok_round_trips": 1' "$tmp/criu-bench.json" &&
-	ok "vclock-criu-bench JSON: the guest's provenance, one round trip per case" ||
-	{ not_ok "vclock-criu-bench JSON: the guest's provenance, one round trip per case"; diag "$(cat "$tmp/criu-bench.txt" "$tmp/criu-bench.json")"; }
+grep -q '"guest":true' "$tmp/criu-bench.json" &&
+	grep -q '"with_mapping": {"ok_round_trips": 1' "$tmp/criu-bench.json" &&
+	grep -q '"file_mapping": {"ok_round_trips": 1' "$tmp/criu-bench.json" &&
+	grep -q '"without_mapping": {"ok_round_trips": 1' "$tmp/criu-bench.json" &&
+	ok "vclock-criu-bench JSON: the guest's provenance, one round trip per case (with, file, without)" ||
+	{ not_ok "vclock-criu-bench JSON: the guest's provenance, one round trip per case (with, file, without)"; diag "$(cat "$tmp/criu-bench.txt" "$tmp/criu-bench.json")"; }
 tap_done
