@@ -11,30 +11,10 @@
 #include <linux/errno.h>
 
 #include "vclock.h"
+#include "vclock_fast.h"
 #include "vclock_lib.h"
 #include "vclock_read.h"
 #include "vclock_sys.h"
-
-/*
- * Each entry point is a fast path and a slow path. The fast path reads
- * vclock_lib_page() with the inlines of vclock_read.h and nothing else: no
- * state test (before first use the page is vclock_unmapped_page, mode NONE),
- * no stack frame, the clock id classified once. Whatever it does not serve
- * (first use, a failed mapping, mode NONE, an id the page does not have, a
- * mapping without HPET page) goes to the slow path, out of line, which
- * does what the entry point always did: map on first use, read the page
- * with every check, or make the system call.
- */
-#define VCLOCK_SLOW	__attribute__((noinline, cold))
-#define vclock_likely(x)	__builtin_expect(!!(x), 1)
-#define vclock_unlikely(x)	__builtin_expect(!!(x), 0)
-
-static inline int vclock_put_timespec(struct timespec *ts, const struct vclock_reading *r)
-{
-	ts->tv_sec = (time_t)r->sec;
-	ts->tv_nsec = (long)r->nsec;
-	return 0;
-}
 
 static VCLOCK_SLOW int vclock_clock_gettime_slow(clockid_t id, struct timespec *ts)
 {
@@ -51,37 +31,7 @@ static VCLOCK_SLOW int vclock_clock_gettime_slow(clockid_t id, struct timespec *
 
 VCLOCK_EXPORT int vclock_clock_gettime(clockid_t id, struct timespec *ts)
 {
-	const struct vclock_data *d;
-	struct vclock_reading r;
-
-	d = vclock_lib_page();
-	/*
-	 * Zero instructions: it says id and ts are in their argument registers
-	 * here. Without it GCC 12 moves them elsewhere to give d one of those
-	 * registers, and has to move them back for the slow path's tail call.
-	 */
-	__asm__ ("" : "+D" (id), "+S" (ts));
-	if (vclock_unlikely((unsigned int)id >= VCLOCK_MAX_CLOCKS))
-		return vclock_clock_gettime_slow(id, ts);
-	if (vclock_likely((VCLOCK_HRES_CLOCKS >> id) & 1)) {
-		if (vclock_likely(!vclock_hres(d, 0, VCLOCK_HPET_LAYOUT, (unsigned int)id, 0, &r)))
-			return vclock_put_timespec(ts, &r);
-	} else if ((VCLOCK_RAW_CLOCKS >> id) & 1) {
-		if (!vclock_hres(d, 0, VCLOCK_HPET_LAYOUT, VCLOCK_ID_MONOTONIC_RAW, 1, &r))
-			return vclock_put_timespec(ts, &r);
-	} else if ((VCLOCK_COARSE_CLOCKS >> id) & 1) {
-		if (!vclock_do_coarse(d, (unsigned int)id, &r))
-			return vclock_put_timespec(ts, &r);
-	}
-	return vclock_clock_gettime_slow(id, ts);
-}
-
-static inline void vclock_put_res(struct timespec *res, __u32 ns)
-{
-	if (res) {
-		res->tv_sec = 0;
-		res->tv_nsec = ns;
-	}
+	return vclock_fast_clock_gettime(id, ts, vclock_clock_gettime_slow);
 }
 
 static VCLOCK_SLOW int vclock_clock_getres_slow(clockid_t id, struct timespec *res)
@@ -101,12 +51,7 @@ static VCLOCK_SLOW int vclock_clock_getres_slow(clockid_t id, struct timespec *r
 
 VCLOCK_EXPORT int vclock_clock_getres(clockid_t id, struct timespec *res)
 {
-	__u32 ns;
-
-	if (vclock_unlikely(vclock_read_res(vclock_lib_page(), id, &ns)))
-		return vclock_clock_getres_slow(id, res);
-	vclock_put_res(res, ns);
-	return 0;
+	return vclock_fast_clock_getres(id, res, vclock_clock_getres_slow);
 }
 
 static VCLOCK_SLOW int vclock_gettimeofday_slow(struct timeval *tv, struct timezone *tz)
@@ -134,23 +79,7 @@ static VCLOCK_SLOW int vclock_gettimeofday_slow(struct timeval *tv, struct timez
 
 VCLOCK_EXPORT int vclock_gettimeofday(struct timeval *tv, struct timezone *tz)
 {
-	const struct vclock_data *d = vclock_lib_page();
-	struct vclock_reading r;
-	__s32 minuteswest, dsttime;
-
-	if (tv) {
-		if (vclock_unlikely(vclock_hres(d, 0, VCLOCK_HPET_LAYOUT, VCLOCK_ID_REALTIME, 0, &r)))
-			return vclock_gettimeofday_slow(tv, tz);
-		tv->tv_sec = (time_t)r.sec;
-		tv->tv_usec = (suseconds_t)((__u32)r.nsec / 1000);
-	}
-	if (tz) {
-		if (vclock_unlikely(vclock_read_tz(d, &minuteswest, &dsttime)))
-			return vclock_gettimeofday_slow(tv, tz);
-		tz->tz_minuteswest = minuteswest;
-		tz->tz_dsttime = dsttime;
-	}
-	return 0;
+	return vclock_fast_gettimeofday(tv, tz, vclock_gettimeofday_slow);
 }
 
 static VCLOCK_SLOW time_t vclock_time_slow(time_t *t)
@@ -167,13 +96,7 @@ static VCLOCK_SLOW time_t vclock_time_slow(time_t *t)
 
 VCLOCK_EXPORT time_t vclock_time(time_t *t)
 {
-	__u64 sec;
-
-	if (vclock_unlikely(vclock_read_time(vclock_lib_page(), &sec)))
-		return vclock_time_slow(t);
-	if (t)
-		*t = (time_t)sec;
-	return (time_t)sec;
+	return vclock_fast_time(t, vclock_time_slow);
 }
 
 /* The x86-64 vDSO's names; libvclock.map puts them in LINUX_2.6. */
