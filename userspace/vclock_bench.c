@@ -649,11 +649,12 @@ static const struct target targets[] = {
 	{ "vclock-hpet / floor", M_VCLOCK_HPET, M_FLOOR, 1.05, 0, NULL, M_FLOOR_CALL },
 	{ "vclock-hpet / hpet-raw", M_VCLOCK_HPET, M_HPET_RAW, 1.15, 0, NULL, M_FLOOR_CALL },
 	/*
-	 * The library against the same minimal reader, called the same way:
-	 * a bare call costs floor-call / floor, about 1.10 under TCG on a
-	 * quiet host, so this is the 1.05 a function can be held to.
+	 * The library against the same minimal reader called the same way:
+	 * 30 instructions against 25 (two more branches), 1.02-1.09 on a
+	 * quiet host. No 5 % limit holds under TCG without noise deciding
+	 * it; icount-budgets holds the exact count instead.
 	 */
-	{ "vclock-hpet / floor-call", M_VCLOCK_HPET, M_FLOOR_CALL, 1.05, 0, NULL, M_LOOP },
+	{ "vclock-hpet / floor-call", M_VCLOCK_HPET, M_FLOOR_CALL, 0, 0, NULL, M_LOOP },
 	{ "floor-call / floor", M_FLOOR_CALL, M_FLOOR, 0, 0, NULL, M_LOOP },
 	{ "floor / hpet-raw", M_FLOOR, M_HPET_RAW, 0, 0, NULL, M_LOOP },
 	{ "glibc / vclock-hpet", M_GLIBC, M_VCLOCK_HPET, 0, 1, "hpet", M_LOOP },
