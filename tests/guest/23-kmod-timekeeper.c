@@ -171,10 +171,21 @@ static void regression_switch_reads_old_counter_first(unsigned int modes)
 		return;
 	}
 	for (i = 0; i < 200; i++) {
+		int err, page_mode;
+		char back[16] = "";
+
 		vt_param_write("clock_mode", "hpet");
 		usleep(2000);
-		switched += vt_param_write("clock_mode", "tsc") == 0 &&
-			    vclock_clock_mode() == VCLOCK_MODE_TSC;
+		err = vt_param_write("clock_mode", "tsc");
+		page_mode = vclock_clock_mode();
+		if (!err && page_mode == VCLOCK_MODE_TSC) {
+			switched++;
+		} else {
+			vt_param_read("clock_mode", back, sizeof(back));
+			tap_diag("switch %d to tsc: write %s, the page in mode %d, clock_mode reads %s, %ld failed anchors",
+				 i, err ? strerror(-err) : "ok", page_mode, back,
+				 vt_status_value("failed_anchors:"));
+		}
 		w = bracket(CLOCK_MONOTONIC, 5, &bad);
 		outside += w > 2000;
 		if (w > worst)
