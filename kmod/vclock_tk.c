@@ -97,7 +97,7 @@ static struct {
 	u64 cycle_last;
 	struct vclock_line mono, raw;
 	struct vclock_anchor base;	/* where the rate is measured from */
-	u32 rate_mono, rate_raw;	/* the last rates vclock_kernel_rates() chose */
+	u32 rate_mono, rate_raw;	/* the rates vclock_kernel_rates() trusts */
 	/* The kernel's offsets as its last timekeeping update left them. */
 	s64 offs_real, offs_boot, offs_tai;
 	bool offs_known;
@@ -447,26 +447,25 @@ static bool vclock_put_off_leave(u64 c, const struct vclock_anchor *a,
  */
 static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *raw)
 {
-	u64 dc, span, err;
+	u64 dc, span;
 
 	if (tk.base.valid) {
-		dc = vclock_line_delta(a->cycles, tk.base.cycles, tk.mask);
 		span = a->mono - tk.base.mono;
-		err = a->slack + tk.base.slack;
-		*mono = vclock_line_pick_rate(vclock_line_rate(span, dc, tk.nominal_mult, tk.shift),
-					      tk.rate_mono, span, err);
-		*raw = vclock_line_pick_rate(vclock_line_rate(a->raw - tk.base.raw, dc,
-							      tk.nominal_mult, tk.shift),
-					     tk.rate_raw, span, err);
+		if (vclock_line_rate_trusted(span, a->slack + tk.base.slack)) {
+			dc = vclock_line_delta(a->cycles, tk.base.cycles, tk.mask);
+			tk.rate_mono = vclock_line_rate(span, dc, tk.nominal_mult, tk.shift);
+			tk.rate_raw = vclock_line_rate(a->raw - tk.base.raw, dc, tk.nominal_mult,
+						       tk.shift);
+		}
 	} else if (!a->slack) {
-		*mono = vclock_kernel_rate(READ_ONCE(tk.kmult));
-		*raw = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
+		tk.rate_mono = vclock_kernel_rate(READ_ONCE(tk.kmult));
+		tk.rate_raw = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
 	} else {
-		*mono = tk.nominal_mult;
-		*raw = tk.nominal_mult;
+		tk.rate_mono = tk.nominal_mult;
+		tk.rate_raw = tk.nominal_mult;
 	}
-	tk.rate_mono = *mono;
-	tk.rate_raw = *raw;
+	*mono = tk.rate_mono;
+	*raw = tk.rate_raw;
 }
 
 /*

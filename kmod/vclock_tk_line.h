@@ -2,8 +2,9 @@
 /*
  * vclock_tk_line.h - the timekeeper's arithmetic, with no kernel state: a
  * published clock line, its value at a counter reading, the kernel's rate
- * between two anchors and when to trust it, the new line an update publishes (continuity and
- * steering), and the checks an update makes on the counter.
+ * between two anchors and when to trust it, the new line an update
+ * publishes (continuity and steering), and the checks an update makes on
+ * the counter.
  *
  * A line is the value @ns (+ @frac, in 2^-shift ns) at cycle_last and a
  * rate @mult (ns per cycle << shift): what readers compute from the page.
@@ -62,17 +63,16 @@ static inline __u32 vclock_line_rate(__u64 ns, __u64 cycles, __u32 nominal, __u3
  * A rate measured between two anchors is only as good as their uncertainty
  * over the time between them: anchors bracketed 50 us wide and one 4 ms
  * interval apart give a rate up to 1.25 % off, which an update late by
- * tens of milliseconds turns into a lead of hundreds of microseconds. So
- * @measured (over @span_ns, the anchors' slacks summing to @err_ns) is
- * used once @err_ns is at most 1/VCLOCK_LINE_RATE_TRUST of @span_ns
- * (100 ppm); until then the last rate so chosen, @prev.
+ * tens of milliseconds turns into a lead of hundreds of microseconds. So a
+ * rate measured over @span_ns, the anchors' slacks summing to @err_ns, is
+ * trusted once @err_ns is at most 1/VCLOCK_LINE_RATE_TRUST of @span_ns
+ * (100 ppm); until then the caller keeps the rate it trusted last.
  */
 #define VCLOCK_LINE_RATE_TRUST	10000
 
-static inline __u32 vclock_line_pick_rate(__u32 measured, __u32 prev, __u64 span_ns,
-					  __u64 err_ns)
+static inline int vclock_line_rate_trusted(__u64 span_ns, __u64 err_ns)
 {
-	return err_ns <= span_ns / VCLOCK_LINE_RATE_TRUST ? measured : prev;
+	return err_ns <= span_ns / VCLOCK_LINE_RATE_TRUST;
 }
 
 /*
