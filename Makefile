@@ -29,6 +29,7 @@ include $(GDIR)/env.mk
 endif
 $(GDIR)/env.mk: FORCE
 	@$(TOP)/vm/setup-host
+	@$(TOP)/vm/qemu prepare
 	@$(TOP)/vm/gen prepare $(GEN)
 FORCE:
 

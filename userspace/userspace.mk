@@ -53,7 +53,7 @@ $(B)/facts: FORCE
 $(GK)/facts: FORCE
 	@mkdir -p $(@D)
 	@{ $(facts_commit); \
-	   echo "qemu=$$(qemu-system-x86_64 --version 2>/dev/null | head -n 1)"; \
+	   echo "qemu=$$($(TOP)/vm/qemu version 2>/dev/null)"; \
 	   echo "host_cpu=$$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"; \
 	   echo "criu=$(CRIU_VERSION)"; } >$@.tmp
 	@$(facts_write)
