@@ -37,7 +37,7 @@ CC        := gcc
 CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(TOP)/include
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all install setup check check-generations report check-long check-run demo demo-run bench clean distclean help kmod \
+.PHONY: all install setup check check-generations report check-long check-run demo demo-run bench soak clean distclean help kmod \
 	image guest-tree unit FORCE
 
 all: kmod guest-tree image
@@ -45,11 +45,13 @@ all: kmod guest-tree image
 help:
 	@echo "make          build module, library, tools, tests and the guest image (GEN=6.1)"
 	@echo "make check    install what is missing, build, run host unit tests and every"
-	@echo "              in-guest suite in three QEMU boots (default, TSC, slab debugging);"
+	@echo "              in-guest suite in four QEMU boots (default, TSC, resume, slab debugging);"
 	@echo "              last line: N passed, N failed, N skipped"
 	@echo "make check GEN=6.12|newest   the same on another kernel generation (vm/gen list)"
 	@echo "make check-generations  every suite on every generation; a suite x generation matrix"
 	@echo "make report   out/report.md and out/report.json: what each generation's kernel does"
+	@echo "make soak N=10  the default boot's suites N times in a row (GEN=...): per suite,"
+	@echo "              how many boots it passed, failed, hung or crashed in"
 	@echo "make check-long  the long variants (fuzz 120 s, churn 30 s, 1000 map and"
 	@echo "              200 insmod cycles, 50 CRIU cycles)"
 	@echo "make demo     install, build, boot the guest and show vclock at work"
@@ -88,6 +90,12 @@ report: all
 # Every suite on every generation (vm/gen list); a suite x generation matrix.
 check-generations: all
 	@$(TOP)/tests/check-generations
+
+# The default boot's suites N times in a row: a per-suite table of passes,
+# failures, hangs and crashes (not part of make check: N boots take long).
+N ?= 10
+soak: all
+	@SOAK_N=$(N) $(TOP)/tests/soak
 
 check-long: setup
 	@$(MAKE) --no-print-directory all
