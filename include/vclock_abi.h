@@ -6,9 +6,19 @@
  * A process maps /dev/vclock PROT_READ, MAP_SHARED and gets ONE VMA of
  * VCLOCK_NR_PAGES pages, like the x86 [vvar] of Linux v4.6:
  *
- *   page 0  VCLOCK_PAGE_DATA  struct vclock_data, the timekeeper  (RAM, WB)
+ *   page 0  VCLOCK_PAGE_DATA  struct vclock_data, the timekeeper's,
+ *                             or a time namespace's view       (RAM, WB)
  *   page 1  VCLOCK_PAGE_LAB   a RAM page for cache-mode experiments (RAM)
- *   page 2  VCLOCK_PAGE_HPET  the HPET registers                  (MMIO, UC-)
+ *   page 2  VCLOCK_PAGE_TK    struct vclock_data, the timekeeper's (RAM, WB)
+ *   page 3  VCLOCK_PAGE_HPET  the HPET registers                  (MMIO, UC-)
+ *
+ * A mapping made by a task whose time namespace has offsets gets, at page 0,
+ * that namespace's view: a struct vclock_data written once, whose clock_mode
+ * is VCLOCK_MODE_TIMENS and whose base[] holds the namespace's offsets (see
+ * struct vclock_data). A reader that finds it reads the timekeeper's page
+ * VCLOCK_PAGE_TK instead and adds the offsets, as the kernel's vDSO does with
+ * a time namespace's vvar page. Every other mapping has the timekeeper's
+ * page at both page 0 and VCLOCK_PAGE_TK.
  *
  * How the pages get into the page tables (the population strategy) and what
  * cache mode the lab page asks for are chosen by the mmap offset, so that a
@@ -64,7 +74,7 @@ static inline const char *vclock_device_path(const char *env)
 #endif
 #define VCLOCK_NAME		"vclock"
 #define VCLOCK_ABI_VERSION	2	/* 2: PFN hiding (flags, VCLOCK_ADDR_HIDDEN) */
-#define VCLOCK_LAYOUT_VERSION	1
+#define VCLOCK_LAYOUT_VERSION	2	/* 2: VCLOCK_PAGE_TK, VCLOCK_MODE_TIMENS views */
 #define VCLOCK_MAGIC		0x4b4c4356u	/* "VCLK" */
 
 #define VCLOCK_PAGE_SHIFT	12
@@ -73,10 +83,11 @@ static inline const char *vclock_device_path(const char *env)
 enum vclock_page {
 	VCLOCK_PAGE_DATA = 0,
 	VCLOCK_PAGE_LAB = 1,
-	VCLOCK_PAGE_HPET = 2,
-	VCLOCK_NR_PAGES = 3,
+	VCLOCK_PAGE_TK = 2,
+	VCLOCK_PAGE_HPET = 3,
+	VCLOCK_NR_PAGES = 4,
 };
-#define VCLOCK_NR_DATA_PAGES	2	/* pages before the HPET page */
+#define VCLOCK_NR_DATA_PAGES	3	/* pages before the HPET page */
 #define VCLOCK_MAP_SIZE		(VCLOCK_NR_PAGES * VCLOCK_PAGE_SIZE)
 
 /* HPET registers (byte offsets in the HPET page). */
@@ -130,6 +141,15 @@ enum vclock_mode {
 	VCLOCK_NR_MODES = 3,
 };
 
+/*
+ * The mode of a time namespace's view (page 0 of a mapping made in a
+ * namespace with offsets): no clock is read from it. Read the timekeeper's
+ * page, VCLOCK_PAGE_TK - VCLOCK_PAGE_DATA pages on in the same mapping, and
+ * add the view's offsets. Negative, so that "mode <= VCLOCK_MODE_NONE" is
+ * the one test for "this page does not serve by itself".
+ */
+#define VCLOCK_MODE_TIMENS	(-1)
+
 /* Clock ids (the kernel's clockid_t values) the data page serves. */
 #define VCLOCK_MAX_CLOCKS	12
 #define VCLOCK_CLOCK_BIT(id)	(1u << (id))
@@ -158,6 +178,13 @@ struct vclock_time {
  * seq was odd or changed (see vdso/). The module updates it from an hrtimer
  * (hres and raw clocks) and from the kernel's timekeeping updates (coarse
  * clocks, time zone).
+ *
+ * A time namespace's view (clock_mode VCLOCK_MODE_TIMENS) is written once,
+ * before any mapping can reach it, and never again (seq stays even): base[id]
+ * is the namespace's offset of clock id, in plain nanoseconds (sec may be
+ * negative as two's complement, 0 <= snsec < 10^9), zero for the clocks a
+ * namespace does not shift (REALTIME, TAI, REALTIME_COARSE); magic,
+ * layout_version and checksum are as on every page, the rest is zero.
  */
 struct vclock_data {
 	__u32 magic;			/* VCLOCK_MAGIC, constant */
@@ -295,7 +322,7 @@ struct vclock_query {
 #define VCLOCK_STRATEGY_NAMES	{ "file", "fault", "remap", "split", "mixed" }
 #define VCLOCK_MODE_NAMES	{ "none", "hpet", "tsc" }
 #define VCLOCK_LAB_NAMES	{ "wb", "uc", "uc-setmem" }
-#define VCLOCK_PAGE_NAMES	{ "data", "lab", "hpet" }
+#define VCLOCK_PAGE_NAMES	{ "data", "lab", "tk", "hpet" }
 #define VCLOCK_CACHE_NAMES	{ "-", "WB", "WC", "WT", "WP", "UC", "UC-" }
 
 #endif /* _VCLOCK_ABI_H */

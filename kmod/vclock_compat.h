@@ -205,4 +205,38 @@ static inline void vclock_zap_range(struct vm_area_struct *vma,
 #endif
 }
 
+/*
+ * A reference to a time namespace, held by a view (vclock_timens.c).
+ * get_time_ns() is inline on every kernel (refcount_inc() of ns.count, from
+ * 6.18 ns_ref_inc()), but put_time_ns() calls free_time_ns(), which is not
+ * exported. The reference is dropped as nsfs drops its own, through the
+ * namespace's operations: timens_operations.put is timens_put(), i.e.
+ * put_time_ns() inside the kernel (6.1 to 7.2 alike).
+ */
+#ifdef CONFIG_TIME_NS
+#include <linux/proc_ns.h>
+#include <linux/time_namespace.h>
+
+static inline struct time_namespace *vclock_time_ns_get(struct time_namespace *ns)
+{
+	return get_time_ns(ns);
+}
+
+static inline void vclock_time_ns_put(struct time_namespace *ns)
+{
+	ns->ns.ops->put(&ns->ns);
+}
+#else
+struct time_namespace;
+
+static inline struct time_namespace *vclock_time_ns_get(struct time_namespace *ns)
+{
+	return ns;
+}
+
+static inline void vclock_time_ns_put(struct time_namespace *ns)
+{
+}
+#endif
+
 #endif /* _VCLOCK_COMPAT_H */

@@ -74,13 +74,10 @@ bool vclock_tk_hpet_used(void);			/* mode was HPET since load */
 int vclock_tk_request_mode(int mode);		/* -EINVAL if unusable */
 const char *vclock_tk_kernel_cs(void);
 void vclock_tk_status(struct seq_file *m);
-void vclock_tk_refresh(void);			/* republish, views too */
 extern unsigned int vclock_update_us;
 
 /* ---- vclock_timens.c ---- */
 struct vclock_view;
-void vclock_views_begin(u32 seq);			/* writer, seq odd */
-void vclock_views_end(const struct vclock_data *src);	/* writer, then seq even */
 struct vclock_view *vclock_view_get(void);	/* NULL: no offsets; or ERR_PTR */
 void vclock_view_dup(struct vclock_view *v);
 void vclock_view_put(struct vclock_view *v);

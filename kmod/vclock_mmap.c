@@ -3,7 +3,8 @@
  * vclock_mmap.c - one VMA of cached data pages and the uncached HPET page.
  *
  * The layout (include/vclock_abi.h): data page (WB), lab page (RAM, cache
- * mode chosen by the mmap offset), HPET page (UC-). How the pages reach the
+ * mode chosen by the mmap offset), the timekeeper's page (WB), HPET page
+ * (UC-). How the pages reach the
  * page tables is the strategy, also chosen by the mmap offset:
  *
  *   fault  nothing at mmap time; vclock_fault() inserts each page on first
@@ -16,7 +17,8 @@
  *          (kernels before v6.4 only).
  *
  * The data page is the timekeeper's, or the view of the time namespace of
- * the task that called mmap (vclock_timens.c), held in vm_private_data.
+ * the task that called mmap (vclock_timens.c), held in vm_private_data; the
+ * tk page is always the timekeeper's (what a view's readers read).
  *
  * The mapping is never writable nor executable and can never become a COW
  * mapping: VM_MAYWRITE and VM_MAYEXEC are cleared, so mprotect() cannot add
@@ -112,6 +114,7 @@ enum vclock_cache vclock_requested_cache(unsigned int lab, unsigned int page)
 {
 	switch (page) {
 	case VCLOCK_PAGE_DATA:
+	case VCLOCK_PAGE_TK:
 		return VCLOCK_CACHE_WB;
 	case VCLOCK_PAGE_LAB:
 		return lab == VCLOCK_LAB_WB ? VCLOCK_CACHE_WB : VCLOCK_CACHE_UC;
@@ -142,6 +145,10 @@ static bool vclock_page_pfn(struct vm_area_struct *vma, unsigned int page,
 		*pfn = page_to_pfn(vma->vm_private_data ?
 				   vclock_view_page(vma->vm_private_data) :
 				   vclock_data_page);
+		*prot = vma->vm_page_prot;
+		return true;
+	case VCLOCK_PAGE_TK:
+		*pfn = page_to_pfn(vclock_data_page);
 		*prot = vma->vm_page_prot;
 		return true;
 	case VCLOCK_PAGE_LAB:

@@ -6,137 +6,110 @@
  * CLOCK_BOOTTIME shifted by its namespace's offsets; CRIU restores a process
  * into such a namespace so that its clocks do not jump. The data page must
  * say the same, so a mapping made by a task whose namespace has offsets gets
- * a page of its own, a "view": the timekeeper's page with those offsets
- * added, rewritten by the timekeeper under the same seqcount at every update
- * (see vclock_tk.c). Readers need no change at all.
+ * a page of its own at VCLOCK_PAGE_DATA, a "view", as the kernel gives such
+ * a task its namespace's vvar page: clock_mode VCLOCK_MODE_TIMENS and the
+ * offsets, written once here and never again. Readers that see that mode
+ * read the timekeeper's page (VCLOCK_PAGE_TK of the same mapping) and add the
+ * offsets (vdso/vclock_read.h). The timekeeper writes its one page per
+ * update, whatever the number of views: nothing here runs in its update.
  *
- * The view is chosen once, at mmap, from the calling task's namespace (as the
- * kernel binds [vvar] to the mm): the VMA holds a reference in
- * vm_private_data, so refaults give the same page, and a view lives as long as
- * some VMA uses it. Namespaces with equal offsets share a view (so there is
- * at most one view per time namespace); a namespace without offsets uses the
- * timekeeper's page. Like the kernel's own per-namespace vvar pages, a view
- * is charged to the memory cgroup of the task that creates it
- * (__GFP_ACCOUNT) and there is no global cap, which would only let one user
- * lock everyone else out: the number of time namespaces is limited per user
- * (user.max_time_namespaces), the memory per cgroup. A task that changes namespace
- * later (setns, or a child forked after unshare(CLONE_NEWTIME)) keeps what
- * its mapping was made with and must map the device again.
+ * One view per time namespace, found by the namespace itself, chosen once
+ * at mmap from the calling task's namespace (as the kernel binds [vvar] to
+ * the mm): the VMA holds a reference in vm_private_data, so refaults give
+ * the same page. A view holds a reference to its namespace, so it never
+ * outlives it, and the namespace stays counted against its creator's
+ * user.max_time_namespaces for as long as any mapping uses the view: one
+ * user cannot hold more views than that limit allows it namespaces. A view's
+ * page is charged to the memory cgroup of the task that creates it
+ * (__GFP_ACCOUNT), as the kernel's own timens vvar page. A namespace without
+ * offsets uses the timekeeper's page. A task that changes namespace later
+ * (setns, or a child forked after unshare(CLONE_NEWTIME)) keeps what its
+ * mapping was made with and must map the device again.
+ *
+ * The offsets are frozen: a task is in the namespace (the caller), and the
+ * kernel refuses offsets once one has entered it.
  */
 #include "vclock_internal.h"
 #include "vclock_trace.h"
 
+#include <linux/hashtable.h>
 #include <linux/kref.h>
-#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/time_namespace.h>
 
 struct vclock_view {
-	struct list_head node;		/* in views, under views_lock */
+	struct hlist_node node;		/* in views, under views_mutex */
 	struct kref ref;
+	struct time_namespace *ns;	/* referenced: the view pins it */
 	struct page *page;
-	struct vclock_data *vd;
 	struct timespec64 mono;		/* the namespace's offsets */
 	struct timespec64 boot;
 };
 
-/*
- * views is what the timekeeper rewrites: changed under views_lock (taken
- * inside the timekeeper's lock by the writer) and views_mutex, which also
- * serialises the lookups, creations and the last put.
- */
-static LIST_HEAD(views);
+/* Looked up, added and removed at mmap and munmap only, never by the timekeeper. */
+static DEFINE_HASHTABLE(views, 6);
 static unsigned int nr_views;
-static DEFINE_RAW_SPINLOCK(views_lock);
 static DEFINE_MUTEX(views_mutex);
 static u64 views_created;
 
-/* ---- the writer's side (vclock_tk.c, under its lock) ---------------------- */
-
-/*
- * Without views (the common case) the writer takes no lock: a view added
- * meanwhile starts with seq odd and vclock_tk_refresh() fills it.
- */
-void vclock_views_begin(u32 seq)
+#ifdef CONFIG_TIME_NS
+static struct time_namespace *vclock_current_time_ns(void)
 {
-	struct vclock_view *v;
-
-	if (!READ_ONCE(nr_views))
-		return;
-	raw_spin_lock(&views_lock);
-	list_for_each_entry(v, &views, node)
-		WRITE_ONCE(v->vd->seq, seq);
-	raw_spin_unlock(&views_lock);
+	return current->nsproxy->time_ns;
 }
 
-/* Add @off to a base; @shift: the base's snsec is ns << shift. */
-static void vclock_shift_base(struct vclock_time *t, const struct timespec64 *off,
-			      u32 shift)
+static void vclock_ns_offsets(struct time_namespace *ns, struct timespec64 *mono,
+			      struct timespec64 *boot)
 {
-	u64 one_sec = (u64)NSEC_PER_SEC << shift;
-
-	t->sec += off->tv_sec;		/* may be negative: two's complement */
-	t->snsec += (u64)off->tv_nsec << shift;
-	if (t->snsec >= one_sec) {
-		t->snsec -= one_sec;
-		t->sec++;
-	}
+	*mono = ns->offsets.monotonic;
+	*boot = ns->offsets.boottime;
+}
+#else
+static struct time_namespace *vclock_current_time_ns(void)
+{
+	return NULL;
 }
 
-static void vclock_view_fill(struct vclock_view *v, const struct vclock_data *src)
-{
-	struct vclock_data *vd = v->vd;
-	u32 seq = vd->seq;
-
-	memcpy(vd, src, sizeof(*vd));
-	vd->seq = seq;
-	vclock_shift_base(&vd->base[CLOCK_MONOTONIC], &v->mono, src->shift);
-	vclock_shift_base(&vd->base[CLOCK_MONOTONIC_RAW], &v->mono, src->raw_shift);
-	vclock_shift_base(&vd->base[CLOCK_MONOTONIC_COARSE], &v->mono, 0);
-	vclock_shift_base(&vd->base[CLOCK_BOOTTIME], &v->boot, src->shift);
-	vd->checksum = vclock_data_checksum(vd);
-}
-
-/* Rewrite every view from @src (seq odd); the caller then makes seq even. */
-void vclock_views_end(const struct vclock_data *src)
-{
-	struct vclock_view *v;
-
-	if (!READ_ONCE(nr_views))
-		return;
-	raw_spin_lock(&views_lock);
-	list_for_each_entry(v, &views, node)
-		vclock_view_fill(v, src);
-	/* The data before the even seq: pairs with the reader's barrier before retry(). */
-	smp_wmb();
-	list_for_each_entry(v, &views, node)
-		WRITE_ONCE(v->vd->seq, src->seq + 1);
-	raw_spin_unlock(&views_lock);
-}
-
-/* ---- the mapping's side ---------------------------------------------------- */
-
-static void vclock_current_offsets(struct timespec64 *mono, struct timespec64 *boot)
+static void vclock_ns_offsets(struct time_namespace *ns, struct timespec64 *mono,
+			      struct timespec64 *boot)
 {
 	*mono = (struct timespec64){};
 	*boot = (struct timespec64){};
-#ifdef CONFIG_TIME_NS
-	*mono = current->nsproxy->time_ns->offsets.monotonic;
-	*boot = current->nsproxy->time_ns->offsets.boottime;
+}
 #endif
+
+static void vclock_set_offset(struct vclock_time *t, const struct timespec64 *off)
+{
+	t->sec = (u64)off->tv_sec;	/* may be negative: two's complement */
+	t->snsec = off->tv_nsec;	/* normalised: 0 <= tv_nsec < 10^9 */
 }
 
-static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
+/* The view's page: the mode that sends readers to VCLOCK_PAGE_TK, and the offsets. */
+static void vclock_view_fill(struct vclock_view *v)
+{
+	struct vclock_data *vd = page_address(v->page);
+
+	vd->magic = VCLOCK_MAGIC;
+	vd->layout_version = VCLOCK_LAYOUT_VERSION;
+	vd->clock_mode = VCLOCK_MODE_TIMENS;
+	vclock_set_offset(&vd->base[CLOCK_MONOTONIC], &v->mono);
+	vclock_set_offset(&vd->base[CLOCK_MONOTONIC_RAW], &v->mono);
+	vclock_set_offset(&vd->base[CLOCK_MONOTONIC_COARSE], &v->mono);
+	vclock_set_offset(&vd->base[CLOCK_BOOTTIME], &v->boot);
+	vd->checksum = vclock_data_checksum(vd);
+}
+
+/* With views_mutex held. */
+static struct vclock_view *vclock_view_create(struct time_namespace *ns,
+					      const struct timespec64 *mono,
 					      const struct timespec64 *boot)
 {
 	struct vclock_view *v;
-	unsigned long flags;
 
 	/* Charged to the caller's memory cgroup, as the kernel's timens vvar. */
 	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
@@ -148,18 +121,14 @@ static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
 		return ERR_PTR(-ENOMEM);
 	}
 	kref_init(&v->ref);
-	v->vd = page_address(v->page);
-	v->vd->seq = 1;			/* odd until the timekeeper fills it */
 	v->mono = *mono;
 	v->boot = *boot;
-
-	raw_spin_lock_irqsave(&views_lock, flags);
-	list_add_tail(&v->node, &views);
-	WRITE_ONCE(nr_views, nr_views + 1);
-	raw_spin_unlock_irqrestore(&views_lock, flags);
+	vclock_view_fill(v);		/* before anyone can map it */
+	v->ns = vclock_time_ns_get(ns);
+	hash_add(views, &v->node, (unsigned long)ns);
+	nr_views++;
 	views_created++;
 	trace_vclock_view_create(timespec64_to_ns(mono), timespec64_to_ns(boot), nr_views);
-	vclock_tk_refresh();		/* filled before anyone can map it */
 	return v;
 }
 
@@ -169,22 +138,24 @@ static struct vclock_view *vclock_view_create(const struct timespec64 *mono,
  */
 struct vclock_view *vclock_view_get(void)
 {
+	struct time_namespace *ns = vclock_current_time_ns();
 	struct timespec64 mono, boot;
 	struct vclock_view *v;
 
-	vclock_current_offsets(&mono, &boot);
+	if (!ns)
+		return NULL;
+	vclock_ns_offsets(ns, &mono, &boot);
 	if (!timespec64_to_ns(&mono) && !timespec64_to_ns(&boot))
 		return NULL;
 
 	mutex_lock(&views_mutex);
-	list_for_each_entry(v, &views, node) {
-		if (timespec64_equal(&v->mono, &mono) &&
-		    timespec64_equal(&v->boot, &boot)) {
+	hash_for_each_possible(views, v, node, (unsigned long)ns) {
+		if (v->ns == ns) {
 			kref_get(&v->ref);
 			goto out;
 		}
 	}
-	v = vclock_view_create(&mono, &boot);
+	v = vclock_view_create(ns, &mono, &boot);
 out:
 	mutex_unlock(&views_mutex);
 	return v;
@@ -200,15 +171,13 @@ void vclock_view_dup(struct vclock_view *v)
 static void vclock_view_release(struct kref *ref)
 {
 	struct vclock_view *v = container_of(ref, struct vclock_view, ref);
-	unsigned long flags;
 
-	raw_spin_lock_irqsave(&views_lock, flags);
-	list_del(&v->node);
-	WRITE_ONCE(nr_views, nr_views - 1);
-	raw_spin_unlock_irqrestore(&views_lock, flags);
+	hash_del(&v->node);
+	nr_views--;
 	trace_vclock_view_free(timespec64_to_ns(&v->mono), timespec64_to_ns(&v->boot), nr_views);
 	/* No PTE maps it any more: its last VMA is being torn down. */
 	__free_page(v->page);
+	vclock_time_ns_put(v->ns);	/* may free it: the user's count drops */
 	kfree(v);
 }
 
@@ -226,11 +195,11 @@ struct page *vclock_view_page(struct vclock_view *v)
 void vclock_views_status(struct seq_file *m)
 {
 	struct vclock_view *v;
-	unsigned int i = 0;
+	unsigned int i = 0, bkt;
 
 	mutex_lock(&views_mutex);
 	seq_printf(m, "timens_views: %u (created %llu)\n", nr_views, views_created);
-	list_for_each_entry(v, &views, node)
+	hash_for_each(views, bkt, v, node)
 		seq_printf(m, "  view %u: monotonic %+lld.%09ld boottime %+lld.%09ld users %u\n",
 			   i++, (s64)v->mono.tv_sec, v->mono.tv_nsec,
 			   (s64)v->boot.tv_sec, v->boot.tv_nsec, kref_read(&v->ref));

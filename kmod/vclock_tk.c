@@ -27,8 +27,9 @@
  * its own line. The coarse clocks are the kernel's own tick-time values,
  * copied from the pvclock_gtod notifier that every timekeeping update calls.
  *
- * Every write also rewrites the pages of time namespaces with offsets (the
- * views of vclock_timens.c), inside the same seqcount.
+ * This page is the only one written: a time namespace's view
+ * (vclock_timens.c) holds its offsets, written once, and readers add them to
+ * what they read here, so an update costs the same however many views exist.
  */
 #include "vclock_internal.h"
 #include "vclock_tk_line.h"
@@ -285,7 +286,6 @@ static void vclock_steer(struct vclock_line *l, u64 floor, u64 floor_frac,
 static void vclock_write_begin(struct vclock_data *vd)
 {
 	WRITE_ONCE(vd->seq, vd->seq + 1);
-	vclock_views_begin(vd->seq);
 	/*
 	 * Full barrier: the odd seq must be visible before the counter is read
 	 * below, so any reader that completed with the old parameters read a
@@ -298,7 +298,6 @@ static void vclock_write_end(struct vclock_data *vd)
 {
 	vd->update_count++;
 	vd->checksum = vclock_data_checksum(vd);
-	vclock_views_end(vd);
 	/* The data before the even seq: pairs with the reader's barrier before retry(). */
 	smp_wmb();
 	WRITE_ONCE(vd->seq, vd->seq + 1);
@@ -604,19 +603,6 @@ static void vclock_tk_update(void)
 		vd->clock_mode = VCLOCK_MODE_NONE;	/* readers follow now */
 	}
 	vclock_write_end(vd);
-	raw_spin_unlock_irqrestore(&tk.lock, flags);
-}
-
-/* Publish again as it stands: a new view gets its first contents. */
-void vclock_tk_refresh(void)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&tk.lock, flags);
-	if (vclock_wait_catch_up(&flags, true)) {
-		vclock_write_begin(tk.vd);
-		vclock_write_end(tk.vd);
-	}
 	raw_spin_unlock_irqrestore(&tk.lock, flags);
 }
 

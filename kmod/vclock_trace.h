@@ -32,7 +32,8 @@
 			 { VCLOCK_MODE_HPET, "hpet" }, { VCLOCK_MODE_TSC, "tsc" })
 #define vclock_show_page(p)						\
 	__print_symbolic(p, { VCLOCK_PAGE_DATA, "data" },		\
-			 { VCLOCK_PAGE_LAB, "lab" }, { VCLOCK_PAGE_HPET, "hpet" })
+			 { VCLOCK_PAGE_LAB, "lab" }, { VCLOCK_PAGE_TK, "tk" },	\
+			 { VCLOCK_PAGE_HPET, "hpet" })
 #define vclock_show_strategy(s)						\
 	__print_symbolic(s, { VCLOCK_STRATEGY_FILE, "file" },		\
 			 { VCLOCK_STRATEGY_FAULT, "fault" },		\

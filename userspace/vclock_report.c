@@ -105,9 +105,14 @@ static void cache_fact_name(char *name, size_t size, unsigned int s, unsigned in
 			 page == VCLOCK_PAGE_DATA ? "data" : "hpet");
 }
 
-/* Each page kind once: data and HPET with lab wb, the lab page with each. */
+/*
+ * Each page kind once: data and HPET with lab wb, the lab page with each.
+ * The tk page is the data page's kind (the timekeeper's page, WB).
+ */
 static int cache_fact_wanted(unsigned int page, unsigned int lab)
 {
+	if (page == VCLOCK_PAGE_TK)
+		return 0;
 	return page == VCLOCK_PAGE_LAB || lab == VCLOCK_LAB_WB;
 }
 
@@ -209,6 +214,8 @@ static void pagemap(int fd)
 	for (page = 0; page < VCLOCK_NR_PAGES; page++) {
 		off_t off = (off_t)((uintptr_t)(base + page * VCLOCK_PAGE_SIZE) / VCLOCK_PAGE_SIZE) * 8;
 
+		if (page == VCLOCK_PAGE_TK)	/* the data page again, here */
+			continue;
 		snprintf(name, sizeof(name), "pagemap %s page", pages[page]);
 		if (pread(pm, &ent, sizeof(ent), off) != sizeof(ent) || n != VCLOCK_NR_PAGES) {
 			fact(name, "cannot read");

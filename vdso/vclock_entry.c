@@ -41,7 +41,7 @@ static VCLOCK_SLOW int vclock_clock_getres_slow(clockid_t id, struct timespec *r
 
 	if (vclock_clock_served(id, VCLOCK_SERVED_CLOCKS)) {
 		d = vclock_lib_data();
-		if (d && !vclock_read_res(d, id, &ns)) {
+		if (d && !vclock_read_res(vclock_serving_page(d), id, &ns)) {
 			vclock_put_res(res, ns);
 			return 0;
 		}
@@ -62,6 +62,7 @@ static VCLOCK_SLOW int vclock_gettimeofday_slow(struct timeval *tv, struct timez
 
 	if (!d)
 		return (int)vclock_sys_gettimeofday(tv, tz);
+	d = vclock_serving_page(d);	/* REALTIME: a view's offset is 0 */
 	if (tv) {
 		if (vclock_do_hres(d, vclock_lib.hpet, VCLOCK_ID_REALTIME, &r))
 			return (int)vclock_sys_gettimeofday(tv, tz);
@@ -87,7 +88,7 @@ static VCLOCK_SLOW time_t vclock_time_slow(time_t *t)
 	const struct vclock_data *d = vclock_lib_data();
 	__u64 sec;
 
-	if (!d || vclock_read_time(d, &sec))
+	if (!d || vclock_read_time(vclock_serving_page(d), &sec))
 		return (time_t)vclock_sys_time(t);
 	if (t)
 		*t = (time_t)sec;
@@ -136,7 +137,8 @@ VCLOCK_EXPORT void vclock_status(struct vclock_status *st)
 	st->error = state == VCLOCK_ST_FAILED ? vclock_lib.error : 0;
 	st->strategy = mapped ? vclock_lib.mapped_strategy :
 			__atomic_load_n(&vclock_lib.strategy, __ATOMIC_RELAXED);
-	st->clock_mode = mapped ? VCLOCK_READ_ONCE(vclock_lib.data->clock_mode) : -1;
+	st->clock_mode = mapped ?
+		VCLOCK_READ_ONCE(vclock_serving_page(vclock_lib.data)->clock_mode) : -1;
 	st->attempts = vclock_lib.attempts;
 	st->data = mapped ? vclock_lib.data : 0;
 	st->hpet = mapped ? vclock_lib.hpet : 0;
@@ -148,7 +150,7 @@ VCLOCK_EXPORT int vclock_clock_mode(void)
 
 	if (!d)
 		return vclock_lib.error ? vclock_lib.error : -ENODEV;
-	return VCLOCK_READ_ONCE(d->clock_mode);
+	return VCLOCK_READ_ONCE(vclock_serving_page(d)->clock_mode);
 }
 
 VCLOCK_EXPORT const struct vclock_data *vclock_data_page(void)

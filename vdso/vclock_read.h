@@ -17,6 +17,13 @@
  *
  * Every function returns 0 with a result, or -1: "not served from the page,
  * ask the kernel".
+ *
+ * A time namespace's view (clock_mode VCLOCK_MODE_TIMENS, include/
+ * vclock_abi.h) serves nothing itself: every function but vclock_read_clock()
+ * answers -1 for it, on the test for mode NONE that it makes anyway (the mode
+ * is negative), so the fast paths pay nothing for views. vclock_read_clock()
+ * reads the timekeeper's page of the same mapping and adds the view's
+ * offsets; the slow paths give the others vclock_serving_page().
  */
 #ifndef VCLOCK_READ_H
 #define VCLOCK_READ_H
@@ -122,6 +129,36 @@ static inline int vclock_clock_served(int id, __u32 kinds)
 	return (unsigned int)id < VCLOCK_MAX_CLOCKS && (VCLOCK_CLOCK_BIT(id) & kinds);
 }
 
+/*
+ * A view is written once, before it can be mapped, and never again: its
+ * mode and offsets need no seqcount. The clocks are read under the
+ * timekeeper's page's own, so a reading is never torn between the two.
+ */
+static inline int vclock_is_view(const struct vclock_data *d)
+{
+	return VCLOCK_READ_ONCE(d->clock_mode) == VCLOCK_MODE_TIMENS;
+}
+
+/* The page that serves the clocks of mapping page @d: @d, or for a view the tk page. */
+static inline const struct vclock_data *vclock_serving_page(const struct vclock_data *d)
+{
+	if (vclock_is_view(d))
+		return (const struct vclock_data *)((const char *)d +
+			(VCLOCK_PAGE_TK - VCLOCK_PAGE_DATA) * VCLOCK_PAGE_SIZE);
+	return d;
+}
+
+/* @r plus a view's offset @off (plain ns; sec may be negative, two's complement). */
+static inline void vclock_add_offset(struct vclock_reading *r, const struct vclock_time *off)
+{
+	r->sec += off->sec;
+	r->nsec += off->snsec;
+	if (r->nsec >= VCLOCK_NSEC_PER_SEC) {
+		r->nsec -= VCLOCK_NSEC_PER_SEC;
+		r->sec++;
+	}
+}
+
 /* Where vclock_hres() finds the HPET page (a constant at every call). */
 #define VCLOCK_HPET_PTR		0	/* at @hpet; NULL: HPET mode is not served */
 #define VCLOCK_HPET_LAYOUT	1	/* VCLOCK_PAGE_HPET pages after @d, as in
@@ -191,7 +228,7 @@ static inline int vclock_do_coarse(const struct vclock_data *d, unsigned int id,
 
 	do {
 		seq = vclock_read_begin(d);
-		if (d->clock_mode == VCLOCK_MODE_NONE)
+		if (d->clock_mode <= VCLOCK_MODE_NONE)	/* or a view */
 			return -1;
 		r->sec = base->sec;
 		r->nsec = base->snsec;
@@ -199,15 +236,25 @@ static inline int vclock_do_coarse(const struct vclock_data *d, unsigned int id,
 	return 0;
 }
 
-/* clock_gettime(@id) from the page; -1 for ids the page does not serve. */
+/*
+ * clock_gettime(@id) from the page @d of a mapping; -1 for ids the page does
+ * not serve. A view: from the mapping's tk page, plus the view's offset.
+ */
 static inline int vclock_read_clock(const struct vclock_data *d, const void *hpet,
 				    int id, struct vclock_reading *r)
 {
+	const struct vclock_data *tk = vclock_serving_page(d);
+	int err;
+
 	if (vclock_clock_served(id, VCLOCK_HRES_CLOCKS | VCLOCK_RAW_CLOCKS))
-		return vclock_do_hres(d, hpet, id, r);
-	if (vclock_clock_served(id, VCLOCK_COARSE_CLOCKS))
-		return vclock_do_coarse(d, id, r);
-	return -1;
+		err = vclock_do_hres(tk, hpet, id, r);
+	else if (vclock_clock_served(id, VCLOCK_COARSE_CLOCKS))
+		err = vclock_do_coarse(tk, id, r);
+	else
+		return -1;
+	if (!err && tk != d)
+		vclock_add_offset(r, &d->base[id]);
+	return err;
 }
 
 /*
@@ -218,7 +265,7 @@ static inline int vclock_read_clock(const struct vclock_data *d, const void *hpe
 static inline int vclock_read_res(const struct vclock_data *d, int id, __u32 *res_ns)
 {
 	if (!vclock_clock_served(id, VCLOCK_SERVED_CLOCKS) ||
-	    VCLOCK_READ_ONCE(d->clock_mode) == VCLOCK_MODE_NONE)
+	    VCLOCK_READ_ONCE(d->clock_mode) <= VCLOCK_MODE_NONE)
 		return -1;
 	*res_ns = vclock_clock_served(id, VCLOCK_COARSE_CLOCKS) ?
 		  VCLOCK_READ_ONCE(d->coarse_res_ns) : VCLOCK_READ_ONCE(d->hres_res_ns);
@@ -233,7 +280,7 @@ static inline int vclock_read_tz(const struct vclock_data *d, __s32 *minuteswest
 
 	do {
 		seq = vclock_read_begin(d);
-		if (d->clock_mode == VCLOCK_MODE_NONE)
+		if (d->clock_mode <= VCLOCK_MODE_NONE)
 			return -1;
 		*minuteswest = d->tz_minuteswest;
 		*dsttime = d->tz_dsttime;
@@ -247,7 +294,7 @@ static inline int vclock_read_tz(const struct vclock_data *d, __s32 *minuteswest
  */
 static inline int vclock_read_time(const struct vclock_data *d, __u64 *sec)
 {
-	if (VCLOCK_READ_ONCE(d->clock_mode) == VCLOCK_MODE_NONE)
+	if (VCLOCK_READ_ONCE(d->clock_mode) <= VCLOCK_MODE_NONE)
 		return -1;
 	*sec = VCLOCK_READ_ONCE(d->base[VCLOCK_ID_REALTIME_COARSE].sec);
 	return 0;

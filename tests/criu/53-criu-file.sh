@@ -43,8 +43,8 @@ users=$(cr_vclock_users)
 diag "criu $(criu --version 2>/dev/null | sed -n 's/^Version: //p'), plugin directory $CR_LIBDIR (empty)"
 
 t=$(stat -c '%F %s %a' /proc/vclock 2>/dev/null)
-[ "$t" = "regular file 12288 444" ] && ok "/proc/vclock: regular file, 12288 bytes (3 pages), mode 444" ||
-	not_ok "/proc/vclock: regular file, 12288 bytes, mode 444 (got '$t')"
+[ "$t" = "regular file 16384 444" ] && ok "/proc/vclock: regular file, 16384 bytes (4 pages), mode 444" ||
+	not_ok "/proc/vclock: regular file, 16384 bytes, mode 444 (got '$t')"
 
 # The tools through the library: it maps /proc/vclock (VCLOCK_DEVICE), and
 # vclock-maps shows and queries that mapping.

@@ -96,8 +96,11 @@ static int view_sequence(int fd)
 
 static void check_faults(const struct vt_map *m, uint64_t hpet_address)
 {
-	static const char *const page_names[] = { "data", "lab", "hpet" };
-	static const char *const requested[] = { "WB", "WB", "UC-" };
+	static const char *const page_names[] = VCLOCK_PAGE_NAMES;
+	static const char *const requested[VCLOCK_NR_PAGES] = {
+		[VCLOCK_PAGE_DATA] = "WB", [VCLOCK_PAGE_LAB] = "WB",
+		[VCLOCK_PAGE_TK] = "WB", [VCLOCK_PAGE_HPET] = "UC-",
+	};
 	static char lines[64][512];
 	unsigned long pfn[VCLOCK_NR_PAGES] = { 0 };
 	char want[128], *pfn_at;
@@ -134,6 +137,9 @@ static void check_faults(const struct vt_map *m, uint64_t hpet_address)
 	       pfn[VCLOCK_PAGE_DATA] != pfn[VCLOCK_PAGE_HPET],
 	       "vclock_fault: data pfn %#lx and lab pfn %#lx are two other frames",
 	       pfn[VCLOCK_PAGE_DATA], pfn[VCLOCK_PAGE_LAB]);
+	tap_ok(pfn[VCLOCK_PAGE_TK] == pfn[VCLOCK_PAGE_DATA],
+	       "vclock_fault: outside a time namespace the tk page is the data page (pfn %#lx, %#lx)",
+	       pfn[VCLOCK_PAGE_TK], pfn[VCLOCK_PAGE_DATA]);
 }
 
 static void check_modes_and_updates(void)

@@ -174,8 +174,10 @@ static void check_refusals(void)
 	}
 	EXPECT_ERRNO(mmap_errno(len, PROT_READ | PROT_EXEC, MAP_SHARED, fault), EACCES,
 		     "PROT_EXEC");
-	EXPECT_ERRNO(mmap_errno(2 * pg, PROT_READ, MAP_SHARED, fault), EINVAL, "length of 2 pages");
-	EXPECT_ERRNO(mmap_errno(4 * pg, PROT_READ, MAP_SHARED, fault), EINVAL, "length of 4 pages");
+	EXPECT_ERRNO(mmap_errno((VCLOCK_NR_PAGES - 1) * pg, PROT_READ, MAP_SHARED, fault), EINVAL,
+		     "length one page short of the layout");
+	EXPECT_ERRNO(mmap_errno((VCLOCK_NR_PAGES + 1) * pg, PROT_READ, MAP_SHARED, fault), EINVAL,
+		     "length one page more than the layout");
 	EXPECT_ERRNO(mmap_errno(len, PROT_READ, MAP_SHARED,
 				VCLOCK_MMAP_OFFSET(VCLOCK_STRATEGY_FAULT, 0, 1)), EINVAL,
 		     "offset starting at page 1");

@@ -17,6 +17,22 @@
  * (memory.current grew by at least half a page per view: the per-CPU charge
  * batches of 64 pages on 2 CPUs cannot hide LIMIT pages), and root can still
  * map in a new time namespace while all of them are held.
+ *
+ * Regression (issue 22, item 5): a view lived as long as a mapping, not as
+ * long as its namespace, and the timekeeper rewrote every view at every
+ * update, with interrupts off inside the kernel's timekeeping update.
+ *
+ *   - one uid-1000 process loops unshare(CLONE_NEWTIME), offsets, setns,
+ *     mmap, keeping every mapping, with user.max_time_namespaces at
+ *     SMALL_LIMIT: only two namespaces are ever alive at once, so the limit
+ *     never tripped and the process held ONE_PROC_TRIES views. Checked: the
+ *     views it holds never exceed SMALL_LIMIT, and unshare is refused by
+ *     the limit (a view keeps its namespace alive, so it counts);
+ *   - with LIMIT + ROOT_VIEWS views alive, root's own ROOT_VIEWS views are
+ *     watched over at least WATCH_UPDATES timekeeper updates: how many times
+ *     the timekeeper rewrote them (their seq moved), a deterministic count
+ *     of views rewritten per update. Checked: 0, and every view still reads
+ *     its namespace's MONOTONIC and BOOTTIME (the timekeeper's + offsets).
  */
 #include <grp.h>
 #include <sched.h>
@@ -24,10 +40,15 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
+#include "vclock_read.h"
 #include "vclock_test.h"
 
 #define USER_UID	1000
 #define LIMIT		400		/* user.max_time_namespaces for the test */
+#define SMALL_LIMIT	16		/* ... for the one-process loop */
+#define ONE_PROC_TRIES	200		/* namespaces it tries to make and map */
+#define ROOT_VIEWS	100		/* root's own views, watched */
+#define WATCH_UPDATES	50		/* timekeeper updates they are watched for */
 #define CGROUP		"/sys/fs/cgroup"
 #define ABUSE_CG	CGROUP "/vclock-abuse"
 
@@ -173,6 +194,243 @@ static int root_maps(void)
 	return WEXITSTATUS(status);
 }
 
+/* ---- one process, many namespaces, every mapping kept ---------------------- */
+
+struct loop_result {
+	atomic_int made;		/* namespaces made, entered and mapped */
+	atomic_int err;			/* what stopped the loop */
+	atomic_int step;		/* 1 unshare, 2 offsets, 3 setns, 4 mmap */
+	atomic_int done;
+};
+
+/*
+ * Make a time namespace with offsets @i + 1 s for our children, enter it
+ * and map the device there (no touch); the mapping is kept. 0 or errno,
+ * *step says which step failed.
+ */
+static int enter_and_map(int vfd, int i, int *step, void **map)
+{
+	char offs[64];
+	int nsfd, err;
+
+	*step = 1;
+	if (unshare(CLONE_NEWTIME))
+		return errno;
+	*step = 2;
+	snprintf(offs, sizeof(offs), "monotonic %d 0\nboottime %d 0\n", i + 1, 2 * (i + 1));
+	err = vt_write_file("/proc/self/timens_offsets", offs);
+	if (err)
+		return -err;
+	*step = 3;
+	nsfd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return errno;
+	err = setns(nsfd, CLONE_NEWTIME) ? errno : 0;
+	close(nsfd);
+	if (err)
+		return err;
+	*step = 4;
+	*map = vt_mmap(vfd, VCLOCK_MAP_SIZE, PROT_READ, MAP_SHARED, VCLOCK_STRATEGY_FAULT, 0, 0);
+	return *map == MAP_FAILED ? errno : 0;
+}
+
+static void one_process_loop(struct loop_result *res)
+{
+	int i, vfd, step = 0, err = 0;
+	void *map;
+	char c;
+
+	close(hold[1]);
+	if (setgroups(0, NULL) || setgid(USER_UID) || setuid(USER_UID))
+		_exit(1);
+	prctl(PR_SET_DUMPABLE, 1);
+	vfd = open(VCLOCK_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (vfd < 0 || unshare(CLONE_NEWUSER)) {
+		atomic_store(&res->err, errno);
+		atomic_store(&res->done, 1);
+		_exit(1);
+	}
+	for (i = 0; i < ONE_PROC_TRIES; i++) {
+		err = enter_and_map(vfd, i, &step, &map);
+		if (err)
+			break;
+		atomic_fetch_add(&res->made, 1);
+	}
+	atomic_store(&res->err, err);
+	atomic_store(&res->step, err ? step : 0);
+	atomic_store(&res->done, 1);
+	while (read(hold[0], &c, 1) > 0)	/* hold every mapping */
+		;
+	_exit(0);
+}
+
+static void test_one_process(void)
+{
+	static const char *const steps[] = { "-", "unshare", "offsets", "setns", "mmap" };
+	struct loop_result *res;
+	long views, views0;
+	char buf[32];
+	int err, step;
+	pid_t pid;
+
+	snprintf(buf, sizeof(buf), "%d", SMALL_LIMIT);
+	if (vt_write_file("/proc/sys/user/max_time_namespaces", buf))
+		tap_bail("cannot set user.max_time_namespaces");
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED || pipe(hold))
+		tap_bail("setup: %s", strerror(errno));
+	memset(res, 0, sizeof(*res));
+	views0 = vt_status_value("timens_views:");
+	pid = fork();
+	if (pid == 0)
+		one_process_loop(res);
+	close(hold[0]);
+	if (!wait_for(&res->done, 1, 120))
+		tap_bail("the one-process loop did not finish");
+	views = vt_status_value("timens_views:");
+	err = atomic_load(&res->err);
+	step = atomic_load(&res->step);
+	tap_diag("one uid-%d process: %d namespaces made, entered and mapped, then %s: %s; "
+		 "timens_views %ld (before: %ld)", USER_UID, atomic_load(&res->made),
+		 steps[step < 5 ? step : 0], err ? strerror(err) : "no error", views, views0);
+	tap_ok(views >= 0 && views - views0 <= SMALL_LIMIT,
+	       "regression (issue 22.5): one uid-%d process that keeps a mapping in each of its time namespaces holds at most user.max_time_namespaces=%d views (%ld)",
+	       USER_UID, SMALL_LIMIT, views - views0);
+	tap_ok(atomic_load(&res->made) <= SMALL_LIMIT && err == ENOSPC && step == 1,
+	       "regression (issue 22.5): ... because a view keeps its namespace alive, unshare is refused by the user's limit (%d made, stopped at %s: %s)",
+	       atomic_load(&res->made), steps[step < 5 ? step : 0],
+	       err ? strerror(err) : "not stopped");
+	close(hold[1]);
+	waitpid(pid, NULL, 0);
+	views = vt_status_value("timens_views:");
+	tap_ok(views == views0, "its views go with the process (timens_views %ld, before %ld)",
+	       views, views0);
+	munmap(res, sizeof(*res));
+}
+
+/* ---- the timekeeper does not rewrite the views ---------------------------- */
+
+struct watch_result {
+	int made;			/* root's views */
+	int err;
+	long rewrites;			/* view seq moves / 2, summed */
+	int views_moved;		/* views whose seq moved */
+	int views_changed;		/* views whose contents changed */
+	long long updates;		/* timekeeper updates watched */
+	int wrong;			/* views whose clocks are off */
+	long long worst_ns;
+};
+
+static int64_t reading_ns(const struct vclock_reading *r)
+{
+	return (int64_t)r->sec * 1000000000ll + (int64_t)r->nsec;
+}
+
+/*
+ * Root, in a child: ROOT_VIEWS namespaces made, entered and mapped in turn,
+ * every mapping kept, plus a mapping of the init namespace's page. Then the
+ * views are watched while the timekeeper's page takes WATCH_UPDATES updates.
+ */
+static void root_watch(struct watch_result *res)
+{
+	static const struct vclock_data *view[ROOT_VIEWS];
+	static struct vclock_data copy[ROOT_VIEWS];
+	const struct vclock_data *tkd;
+	struct vclock_data now;
+	uint64_t u0, u1;
+	int vfd, i, k, step;
+	void *map;
+
+	vfd = vt_open();
+	map = vt_mmap(vfd, VCLOCK_MAP_SIZE, PROT_READ, MAP_SHARED, VCLOCK_STRATEGY_FAULT, 0, 0);
+	if (map == MAP_FAILED) {
+		res->err = errno;
+		_exit(1);
+	}
+	tkd = map;
+	for (i = 0; i < ROOT_VIEWS; i++) {
+		res->err = enter_and_map(vfd, i, &step, &map);
+		if (res->err)
+			_exit(1);
+		view[i] = map;
+		res->made++;
+	}
+	u0 = VCLOCK_READ_ONCE(tkd->update_count);
+	for (i = 0; i < ROOT_VIEWS; i++)
+		memcpy(&copy[i], (const void *)view[i], sizeof(copy[i]));
+	for (k = 0; k < 20000; k++) {
+		u1 = VCLOCK_READ_ONCE(tkd->update_count);
+		if (u1 - u0 >= WATCH_UPDATES)
+			break;
+		usleep(1000);
+	}
+	for (i = 0; i < ROOT_VIEWS; i++) {
+		memcpy(&now, (const void *)view[i], sizeof(now));
+		res->rewrites += (long)(now.seq - copy[i].seq + 1) / 2;
+		res->views_moved += now.seq != copy[i].seq;
+		res->views_changed += !!memcmp(&now, &copy[i], sizeof(now));
+	}
+	res->updates = (long long)(VCLOCK_READ_ONCE(tkd->update_count) - u0);
+	for (i = 0; i < ROOT_VIEWS; i++) {
+		struct vclock_reading a, r, b;
+		int64_t want_lo, want_hi, got, off, err;
+		int id;
+
+		/* MONOTONIC and BOOTTIME: the init namespace's plus the offsets. */
+		for (id = 1; id <= 7; id += 6) {
+			off = (int64_t)(id == 1 ? i + 1 : 2 * (i + 1)) * 1000000000ll;
+			if (vclock_read_clock(tkd, (const char *)tkd + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE, id, &a) ||
+			    vclock_read_clock(view[i], (const char *)view[i] + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE, id, &r) ||
+			    vclock_read_clock(tkd, (const char *)tkd + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE, id, &b)) {
+				res->wrong++;
+				continue;
+			}
+			want_lo = reading_ns(&a) + off;
+			want_hi = reading_ns(&b) + off;
+			got = reading_ns(&r);
+			err = got < want_lo ? want_lo - got : got > want_hi ? got - want_hi : 0;
+			if (err > res->worst_ns)
+				res->worst_ns = err;
+			res->wrong += err > 0;
+		}
+	}
+	_exit(0);
+}
+
+static void test_no_rewrites(void)
+{
+	struct watch_result *res;
+	int status;
+	pid_t pid;
+
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED)
+		tap_bail("setup: %s", strerror(errno));
+	memset(res, 0, sizeof(*res));
+	pid = fork();
+	if (pid == 0)
+		root_watch(res);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		tap_ok(0, "root makes %d views of its own (%d made: %s)", ROOT_VIEWS, res->made,
+		       strerror(res->err));
+		munmap(res, sizeof(*res));
+		return;
+	}
+	tap_diag("%d of root's views watched over %lld timekeeper updates, with %ld views alive in all: "
+		 "%ld rewrites (%.1f views rewritten per update), %d views' seq moved, %d views' contents changed",
+		 ROOT_VIEWS, res->updates, vt_status_value("timens_views:"), res->rewrites,
+		 res->updates ? (double)res->rewrites / (double)res->updates : 0.0,
+		 res->views_moved, res->views_changed);
+	tap_ok(res->updates >= WATCH_UPDATES && res->rewrites == 0 && res->views_changed == 0,
+	       "regression (issue 22.5): the timekeeper writes only its own page: %d views rewritten %ld times over %lld updates (%d changed)",
+	       ROOT_VIEWS, res->rewrites, res->updates, res->views_changed);
+	tap_ok(res->wrong == 0,
+	       "every view reads its namespace's MONOTONIC and BOOTTIME: the timekeeper's plus the offsets (%d of %d reads off, worst %lld ns)",
+	       res->wrong, 2 * ROOT_VIEWS, res->worst_ns);
+	munmap(res, sizeof(*res));
+}
+
 int main(void)
 {
 	long old_limit, before = -1, after = -1, grown;
@@ -186,6 +444,8 @@ int main(void)
 	old_limit = read_long("/proc/sys/user/max_time_namespaces");
 	if (old_limit < 0)
 		tap_bail("no /proc/sys/user/max_time_namespaces (CONFIG_TIME_NS?)");
+	test_one_process();
+
 	snprintf(buf, sizeof(buf), "%d", LIMIT);
 	if (vt_write_file("/proc/sys/user/max_time_namespaces", buf))
 		tap_bail("cannot set user.max_time_namespaces");
@@ -248,6 +508,7 @@ int main(void)
 	err = root_maps();
 	tap_ok(err == 0, "root still maps in a new time namespace meanwhile (%s)",
 	       err ? strerror(err) : "ok");
+	test_no_rewrites();
 
 	close(hold[1]);
 	close(go[1]);

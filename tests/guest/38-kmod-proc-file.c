@@ -2,7 +2,7 @@
 /*
  * 38-kmod-proc-file - /proc/vclock, the same mapping through a regular file:
  *
- *   - a regular file, mode 0444, 12288 bytes (the layout);
+ *   - a regular file, mode 0444, 16384 bytes (the layout);
  *   - mmap per strategy: the same VMA(s), offsets and VmFlags as through
  *     /dev/vclock, the same data page (one timekeeper), the HPET counter
  *     live, and the module's query finds the VMAs of both files;

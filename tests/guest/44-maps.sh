@@ -20,8 +20,8 @@ start_ticker() {
 # (split shows its two VMAs in address order, the HPET one may come first)
 expect_pages() {
 	case $1 in
-	remap) echo "data yes WB WB|hpet yes UC- UC-|lab yes WB WB" ;;
-	*) echo "data yes WB WB|hpet yes UC- UC-|lab no WB -" ;;
+	remap) echo "data yes WB WB|hpet yes UC- UC-|lab yes WB WB|tk yes WB WB" ;;
+	*) echo "data yes WB WB|hpet yes UC- UC-|lab no WB -|tk no WB -" ;;
 	esac
 }
 
@@ -80,8 +80,8 @@ for s in fault remap split mixed; do
 	[ $rc -eq 0 ] && [ "$jstarts" = "$mstarts" ] && ok "$s: --json VMA starts $jstarts" ||
 		{ not_ok "$s: --json starts '$jstarts', maps '$mstarts'"; diag "$js"; }
 	jpages=$(echo "$js" | grep -c '"index":')
-	echo "$js" | grep -q "\"strategy\":\"$s\"" && [ "$jpages" -eq 3 ] &&
-		ok "$s: --json has strategy $s and 3 page objects" || { not_ok "$s: --json content"; diag "$js"; }
+	echo "$js" | grep -q "\"strategy\":\"$s\"" && [ "$jpages" -eq 4 ] &&
+		ok "$s: --json has strategy $s and 4 page objects" || { not_ok "$s: --json content"; diag "$js"; }
 	echo "$js" | grep -q '"contrast":\[' && echo "$js" | grep -q '"path":"\[vvar' &&
 		echo "$js" | grep -q '"path":"\[vdso\]"' && ok "$s: --json lists [vvar] and [vdso]" ||
 		not_ok "$s: --json lists [vvar] and [vdso]"

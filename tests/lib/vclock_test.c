@@ -93,6 +93,7 @@ void vt_touch_all(const struct vt_map *m)
 
 	sink = *(const volatile uint32_t *)(m->base + VCLOCK_PAGE_DATA * VCLOCK_PAGE_SIZE);
 	sink = *(const volatile uint64_t *)(m->base + VCLOCK_PAGE_LAB * VCLOCK_PAGE_SIZE);
+	sink = *(const volatile uint32_t *)(m->base + VCLOCK_PAGE_TK * VCLOCK_PAGE_SIZE);
 	sink = *vt_counter(m);
 	(void)sink;
 }

@@ -3,8 +3,8 @@
  * lib_fakedev - libvclock's mapped path on the host, without the module: in
  * a private mount namespace a tmpfs covers /dev and a regular file is
  * /dev/vclock, laid out at every strategy's mmap offset the way the module
- * lays out its pages (data page, lab page, "HPET" page whose counter at
- * +0xF0 this test sets). The library cannot tell: it opens, maps, closes
+ * lays out its pages (data page, lab page, tk page, "HPET" page whose counter
+ * at +0xF0 this test sets). The library cannot tell: it opens, maps, closes
  * the fd and reads the clocks from our page. Each scenario runs in a forked
  * child, so each starts with a fresh library.
  */
@@ -40,6 +40,13 @@ static uint8_t *fake;		/* the whole file, mapped read-write */
 static struct vclock_data *fake_data(unsigned int strategy)
 {
 	return (struct vclock_data *)(fake + VCLOCK_PGOFF(strategy, 0, 0) * VCLOCK_PAGE_SIZE);
+}
+
+/* The timekeeper's page of @strategy's layout (VCLOCK_PAGE_TK). */
+static struct vclock_data *fake_tk(unsigned int strategy)
+{
+	return (struct vclock_data *)(fake + VCLOCK_PGOFF(strategy, 0, VCLOCK_PAGE_TK) *
+				      VCLOCK_PAGE_SIZE);
 }
 
 static void set_counter(unsigned int strategy, uint32_t v)
@@ -85,6 +92,8 @@ static void fake_reset(void)
 		d->hres_res_ns = 7;
 		d->coarse_res_ns = 4000000;
 		set_counter(s, 1000);
+		/* Outside a time namespace the tk page is the data page. */
+		memcpy(fake_tk(s), d, sizeof(*d));
 	}
 }
 
@@ -184,10 +193,11 @@ static void scenario_fault(void *arg __attribute__((unused)))
 	vclock_status(&st);
 	check(st.state == VCLOCK_LIB_MAPPED && st.attempts == 1 && st.strategy ==
 	      VCLOCK_STRATEGY_FAULT && st.clock_mode == VCLOCK_MODE_HPET && st.data &&
-	      st.hpet == (const uint8_t *)st.data + 2 * VCLOCK_PAGE_SIZE,
-	      "status: mapped, 1 attempt, fault, hpet, HPET page 2 pages after data");
-	check(vclock_vmas(vmas, sizeof(vmas)) == 1 && !strcmp(vmas, "r--s:10000:3"),
-	      "one VMA, r--s, offset 0x10000, 3 pages (%s)", vmas);
+	      st.hpet == (const uint8_t *)st.data + VCLOCK_PAGE_HPET * VCLOCK_PAGE_SIZE,
+	      "status: mapped, 1 attempt, fault, hpet, HPET page %d pages after data",
+	      VCLOCK_PAGE_HPET);
+	check(vclock_vmas(vmas, sizeof(vmas)) == 1 && !strcmp(vmas, "r--s:10000:4"),
+	      "one VMA, r--s, offset 0x10000, 4 pages (%s)", vmas);
 	check(vt_count_fds() == 0, "the device fd was closed after mapping");
 	check(vclock_data_page() == st.data && vclock_clock_mode() == VCLOCK_MODE_HPET,
 	      "vclock_data_page() and vclock_clock_mode()");
@@ -235,9 +245,9 @@ static void scenario_split(void *arg __attribute__((unused)))
 	vclock_status(&st);
 	check(st.state == VCLOCK_LIB_MAPPED && st.strategy == VCLOCK_STRATEGY_SPLIT,
 	      "first use mapped with split");
-	check(vclock_vmas(vmas, sizeof(vmas)) == 2 && strstr(vmas, "r--s:30000:2") &&
-	      strstr(vmas, "r--s:32000:1"),
-	      "two VMAs: data at 0x30000 (2 pages), HPET at 0x32000 (1 page): %s", vmas);
+	check(vclock_vmas(vmas, sizeof(vmas)) == 2 && strstr(vmas, "r--s:30000:3") &&
+	      strstr(vmas, "r--s:33000:1"),
+	      "two VMAs: data at 0x30000 (3 pages), HPET at 0x33000 (1 page): %s", vmas);
 	set_counter(VCLOCK_STRATEGY_SPLIT, 2000);
 	EXPECT_TIME(CLOCK_MONOTONIC, 100, 10250);
 	check(vt_count_fds() == 0, "no device fd left");
@@ -251,13 +261,13 @@ static void scenario_remap_mixed(void *arg __attribute__((unused)))
 
 	if (pid == 0) {
 		vclock_init(VCLOCK_STRATEGY_MIXED);
-		check(vclock_vmas(vmas, sizeof(vmas)) == 1 && !strcmp(vmas, "r--s:40000:3"),
+		check(vclock_vmas(vmas, sizeof(vmas)) == 1 && !strcmp(vmas, "r--s:40000:4"),
 		      "mixed: one VMA at 0x40000 (%s)", vmas);
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
 	check(!vclock_init(VCLOCK_STRATEGY_REMAP), "vclock_init(remap)");
-	check(vclock_vmas(vmas, sizeof(vmas)) == 1 && !strcmp(vmas, "r--s:20000:3"),
+	check(vclock_vmas(vmas, sizeof(vmas)) == 1 && !strcmp(vmas, "r--s:20000:4"),
 	      "remap: one VMA at 0x20000 (%s)", vmas);
 	set_counter(VCLOCK_STRATEGY_REMAP, 1001);
 	EXPECT_TIME(CLOCK_MONOTONIC, 100, 260);
@@ -303,6 +313,66 @@ static void scenario_none_mode(void *arg __attribute__((unused)))
 	t = vclock_time(NULL);
 	s1 = syscall(SYS_time, NULL);
 	check(s0 <= t && t <= s1, "time() from the syscall");
+}
+
+/*
+ * A time namespace's view at the data page: mode VCLOCK_MODE_TIMENS and the
+ * offsets. Every clock comes from the tk page plus the offset (none for
+ * REALTIME, TAI, REALTIME_COARSE), and so do getres, gettimeofday, time()
+ * and vclock_clock_mode(); @arg: a negative MONOTONIC offset.
+ */
+static void scenario_timens(void *arg)
+{
+	struct vclock_data *v = fake_data(VCLOCK_STRATEGY_FAULT);
+	int negative = arg != NULL;
+	uint64_t msec = negative ? (uint64_t)-2 : 1000;	/* -2 s + 0.5 s = -1.5 s */
+	uint64_t mns = negative ? 500000000 : 5;
+	struct timespec res;
+	struct timeval tv;
+	time_t tt = 0;
+	int r;
+
+	memset(v, 0, sizeof(*v));
+	v->magic = VCLOCK_MAGIC;
+	v->layout_version = VCLOCK_LAYOUT_VERSION;
+	v->clock_mode = VCLOCK_MODE_TIMENS;
+	set_base(v, CLOCK_MONOTONIC, msec, mns, 0);
+	set_base(v, CLOCK_MONOTONIC_RAW, msec, mns, 0);
+	set_base(v, CLOCK_MONOTONIC_COARSE, msec, mns, 0);
+	set_base(v, CLOCK_BOOTTIME, 2000, 999999999, 0);
+	check(!vclock_init(VCLOCK_STRATEGY_FAULT), "a view maps");
+	check(vclock_clock_mode() == VCLOCK_MODE_HPET,
+	      "vclock_clock_mode() is the timekeeper's page's (%d)", vclock_clock_mode());
+	if (negative) {
+		EXPECT_TIME(CLOCK_MONOTONIC, 98, 500000250);
+		EXPECT_TIME(CLOCK_MONOTONIC_RAW, 97, 500000007);
+		EXPECT_TIME(CLOCK_MONOTONIC_COARSE, 97, 500000456);
+		return;
+	}
+	EXPECT_TIME(CLOCK_MONOTONIC, 1100, 255);
+	EXPECT_TIME(CLOCK_MONOTONIC_RAW, 1099, 12);
+	EXPECT_TIME(CLOCK_MONOTONIC_COARSE, 1099, 461);
+	EXPECT_TIME(CLOCK_BOOTTIME, 2201, 999999989);
+	EXPECT_TIME(CLOCK_REALTIME, TIME_SEC, 5);
+	EXPECT_TIME(CLOCK_TAI, TIME_SEC + 37, 5);
+	EXPECT_TIME(CLOCK_REALTIME_COARSE, TIME_SEC - 1, 123);
+	set_counter(VCLOCK_STRATEGY_FAULT, 1500);	/* 500 cycles = 5000 ns */
+	EXPECT_TIME(CLOCK_MONOTONIC, 1100, 5255);
+	check(!vclock_clock_getres(CLOCK_MONOTONIC, &res) && ts_is(&res, 0, 7),
+	      "getres(MONOTONIC) is the tk page's 7 ns");
+	memset(&tv, 0, sizeof(tv));
+	r = vclock_gettimeofday(&tv, NULL);
+	check(!r && (uint64_t)tv.tv_sec == TIME_SEC && tv.tv_usec == 5, "gettimeofday: %lld.%06ld",
+	      (long long)tv.tv_sec, (long)tv.tv_usec);
+	check(vclock_time(&tt) == (time_t)(TIME_SEC - 1), "time() is the tk page's REALTIME_COARSE");
+	fake_tk(VCLOCK_STRATEGY_FAULT)->clock_mode = VCLOCK_MODE_NONE;
+	check(reads_real_clock(CLOCK_MONOTONIC) && reads_real_clock(CLOCK_MONOTONIC_COARSE),
+	      "the tk page in mode NONE: the syscall");
+}
+
+static void scenario_timens_negative(void *arg __attribute__((unused)))
+{
+	scenario_timens((void *)1);
 }
 
 /* ---- the seqcount through the public API, against a writer thread ---- */
@@ -427,6 +497,8 @@ int main(void)
 		{ "remap/mixed", scenario_remap_mixed },
 		{ "bad page", scenario_bad_page },
 		{ "NONE mode", scenario_none_mode },
+		{ "time namespace view", scenario_timens },
+		{ "time namespace view, negative offset", scenario_timens_negative },
 		{ "seqcount", scenario_seqcount },
 		{ "first-use race", scenario_first_use_race },
 		{ "appears later", scenario_appears_later },

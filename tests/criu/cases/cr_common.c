@@ -14,6 +14,7 @@
 #include <vclock_abi.h>
 
 #include "cr_common.h"
+#include "vclock_read.h"
 #include "vclock_test.h"
 
 volatile sig_atomic_t cr_stop;
@@ -138,12 +139,18 @@ int cr_data_page_live(const void *page_addr, char *why, size_t size)
 {
 	const volatile struct vclock_data *d = page_addr;
 	uint64_t n0, n1;
-	int tries;
+	int tries, view;
 
 	if (d->magic != VCLOCK_MAGIC || d->layout_version != VCLOCK_LAYOUT_VERSION) {
 		snprintf(why, size, "magic %#x layout %u", d->magic, d->layout_version);
 		return 0;
 	}
+	/*
+	 * Restored into a time namespace with offsets, the data page is its
+	 * view, written once: the timekeeper's page is the mapping's tk page.
+	 */
+	view = vclock_is_view(page_addr);
+	d = vclock_serving_page(page_addr);
 	/* The timekeeper publishes updates: the count must move (up to ~1 s). */
 	n0 = d->update_count;
 	for (tries = 0; tries < 100; tries++) {
@@ -152,7 +159,8 @@ int cr_data_page_live(const void *page_addr, char *why, size_t size)
 		if (n1 != n0)
 			break;
 	}
-	snprintf(why, size, "magic ok, update_count %llu -> %llu", (unsigned long long)n0,
+	snprintf(why, size, "magic ok, %supdate_count %llu -> %llu",
+		 view ? "a time namespace's view, the tk page's " : "", (unsigned long long)n0,
 		 (unsigned long long)n1);
 	return n1 > n0;
 }
