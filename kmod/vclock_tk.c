@@ -181,13 +181,21 @@ static void vclock_mode_scale(int mode, u32 *mult, u32 *shift)
 		*mult = (u32)div_u64((u64)vclock_hpet.period_fs << *shift, 1000000);
 }
 
+/*
+ * auto: the kernel's own clocksource where the page can read it (its
+ * anchors are then exact and its rate the kernel's: a TSC-trusted kernel
+ * gets TSC mode, not the slower HPET); else the HPET, else the TSC.
+ */
 static int vclock_pick_mode(void)
 {
 	int req = READ_ONCE(tk.req_mode);
+	int cs = READ_ONCE(tk.kernel_cs);
 	unsigned int ok = vclock_tk_modes();
 
 	if (req != VCLOCK_MODE_AUTO)
 		return ok & BIT(req) ? req : VCLOCK_MODE_NONE;
+	if (cs != VCLOCK_MODE_NONE && (ok & BIT(cs)))
+		return cs;
 	if (ok & BIT(VCLOCK_MODE_HPET))
 		return VCLOCK_MODE_HPET;
 	if (ok & BIT(VCLOCK_MODE_TSC))
@@ -773,7 +781,7 @@ static const struct kernel_param_ops vclock_mode_ops = {
 	.get = vclock_mode_get,
 };
 module_param_cb(clock_mode, &vclock_mode_ops, NULL, 0644);
-MODULE_PARM_DESC(clock_mode, "counter readers use: auto (default), hpet, tsc or none (syscall); reads back the mode in use");
+MODULE_PARM_DESC(clock_mode, "counter readers use: auto (default: the kernel's clocksource if hpet or tsc, else hpet, else tsc), hpet, tsc or none (syscall); reads back the mode in use");
 
 static ktime_t vclock_interval(void)
 {

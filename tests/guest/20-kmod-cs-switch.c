@@ -19,6 +19,9 @@
  *     steps of the last two update intervals plus STEP_SLACK_NS;
  *   - two update intervals after the last switch it is within SETTLED_NS.
  *
+ * First, with clock_mode=auto, the kernel is moved to each clocksource in
+ * turn: the page follows it where it can read the same counter.
+ *
  * The kernel's step is measured here, at each switch, against the HPET
  * (a counter no clocksource switch touches): the HPET time across the write
  * of current_clocksource minus the kernel's MONOTONIC time across it. The
@@ -334,6 +337,60 @@ static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)
 	       SETTLED_NS / 1000, (long long)settled / 1000);
 }
 
+/* What clock_mode=auto must give with the kernel on @cs, the module offering @modes. */
+static int auto_mode(const char *cs, unsigned int modes)
+{
+	if (!strcmp(cs, "hpet") && (modes & (1u << VCLOCK_MODE_HPET)))
+		return VCLOCK_MODE_HPET;
+	if (!strcmp(cs, "tsc") && (modes & (1u << VCLOCK_MODE_TSC)))
+		return VCLOCK_MODE_TSC;
+	if (modes & (1u << VCLOCK_MODE_HPET))
+		return VCLOCK_MODE_HPET;
+	if (modes & (1u << VCLOCK_MODE_TSC))
+		return VCLOCK_MODE_TSC;
+	return VCLOCK_MODE_NONE;
+}
+
+/*
+ * clock_mode=auto follows the kernel's clocksource where the page can read
+ * the same counter (issue 22 item 7): hpet -> hpet, tsc -> tsc (where the
+ * module trusts it), else HPET, else TSC. After each switch the page must
+ * reach that mode (at its next update; waited for up to a second, a
+ * liveness bound, the time taken is in the line). Last, back to the
+ * clocksource the suite found.
+ */
+static void check_auto_follows(int fd, char cs[][32], int ncs, const char *orig)
+{
+	static const char *const names[] = VCLOCK_MODE_NAMES;
+	struct vclock_info info;
+	int i, round, want, got;
+	uint64_t t0, took;
+
+	vt_param_write("clock_mode", "auto");
+	for (round = 0; round <= ncs; round++) {
+		const char *to = round < ncs ? cs[round] : orig;
+
+		if (vt_write_file(CS_DIR "current_clocksource", to)) {
+			tap_ok(0, "auto: switching the kernel to %s", to);
+			continue;
+		}
+		t0 = vt_raw_ns();
+		if (ioctl(fd, VCLOCK_IOC_INFO, &info)) {
+			tap_ok(0, "auto: VCLOCK_IOC_INFO after the switch to %s: %s", to,
+			       strerror(errno));
+			continue;
+		}
+		want = auto_mode(to, info.modes);
+		for (i = 0; (got = vclock_clock_mode()) != want && i < 1000; i++)
+			usleep(1000);
+		took = vt_raw_ns() - t0;
+		tap_ok(got == want,
+		       "auto: kernel on %s, modes offered %#x: the page is in %s mode (%s after %llu us)",
+		       to, info.modes, names[want], got >= 0 && got < VCLOCK_NR_MODES ? names[got] : "?",
+		       (unsigned long long)took / 1000);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char avail[256], orig[32], cs[4][32], *tok, *save;
@@ -362,6 +419,7 @@ int main(int argc, char **argv)
 		tap_skip("one clocksource only", "clocksource switches (available: %s)", avail);
 		return tap_done();
 	}
+	check_auto_follows(fd, cs, ncs, orig);
 	run_mode("hpet", cs, ncs, orig);
 	run_mode("tsc", cs, ncs, orig);
 	vt_param_write("clock_mode", "auto");
