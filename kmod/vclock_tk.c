@@ -106,6 +106,7 @@ static struct {
 	struct vclock_line mono, raw;
 	struct vclock_anchor base;	/* where the rate is measured from */
 	u32 rate_mono, rate_raw;	/* the rates vclock_kernel_rates() trusts */
+	bool rates_known;	/* they are for tk.mode's counter */
 	/* The kernel's offsets as its last timekeeping update left them. */
 	s64 offs_real, offs_boot, offs_tai;
 	bool offs_known;
@@ -467,8 +468,9 @@ static bool vclock_put_off_leave(u64 c, const struct vclock_anchor *a,
  * The kernel's rates (MONOTONIC, MONOTONIC_RAW) as mults: measured since
  * the base anchor once the anchors' slack is small against the time
  * between them, until then the rates chosen last; without a base (a new
- * mode), the kernel's own when the counter is its clocksource (@a exact),
- * else nominal.
+ * mode, a clocksource switch), the kernel's own when the counter is its
+ * clocksource (@a exact), else the rates chosen last on this counter, else
+ * nominal.
  */
 static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *raw)
 {
@@ -485,10 +487,11 @@ static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *r
 	} else if (!a->slack) {
 		tk.rate_mono = vclock_kernel_rate(READ_ONCE(tk.kmult));
 		tk.rate_raw = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
-	} else {
+	} else if (!tk.rates_known) {
 		tk.rate_mono = tk.nominal_mult;
 		tk.rate_raw = tk.nominal_mult;
 	}
+	tk.rates_known = true;
 	*mono = tk.rate_mono;
 	*raw = tk.rate_raw;
 }
@@ -512,6 +515,7 @@ static void vclock_new_lines(int mode, u64 c, struct vclock_anchor *a,
 		vclock_mode_scale(mode, &tk.nominal_mult, &tk.shift);
 		tk.mask = vclock_mode_mask(mode);
 		tk.base.valid = false;
+		tk.rates_known = false;
 	}
 	if (f) {
 		from = *f;
@@ -711,8 +715,17 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	WRITE_ONCE(tk.kshift, ktk->tkr_mono.shift);
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
-	if (cs_changed)
+	if (cs_changed) {
 		vclock_pick_changed();
+		/*
+		 * The kernel's MONOTONIC just lost the time the switch took: a
+		 * rate measured from an anchor before it to one after would be
+		 * that much slow (with exact anchors one interval apart, a
+		 * 100 us step is 2.5 %), and the line would fall behind the
+		 * kernel by the step over the next interval. Measure afresh.
+		 */
+		tk.base.valid = false;
+	}
 	rebase = tk.offs_known && (offs_real != tk.offs_real || offs_boot != tk.offs_boot ||
 				   offs_tai != tk.offs_tai);
 	tk.offs_real = offs_real;
