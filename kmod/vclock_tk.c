@@ -90,6 +90,14 @@ static struct {
 	bool hpet_used;		/* mode has been HPET since load (hpet_page) */
 	int req_mode;		/* enum vclock_mode or VCLOCK_MODE_AUTO */
 	int kernel_cs;		/* the kernel's clocksource as a vclock mode */
+	/*
+	 * Bumped under tk.lock (release, after the new value) whenever an
+	 * input of vclock_pick_mode() changes: the request, the kernel's
+	 * clocksource. An update picks its mode and takes its anchor before
+	 * tk.lock; if the generation moved meanwhile, its decision is stale
+	 * and it publishes nothing (see vclock_tk_update()).
+	 */
+	unsigned int pick_gen;
 	u32 kmult, kraw_mult;	/* its current ns per cycle, for MONOTONIC */
 	u32 kshift;		/* and MONOTONIC_RAW, as mult >> kshift */
 	u32 shift;
@@ -99,12 +107,14 @@ static struct {
 	struct vclock_line mono, raw;
 	struct vclock_anchor base;	/* where the rate is measured from */
 	u32 rate_mono, rate_raw;	/* the rates vclock_kernel_rates() trusts */
+	bool rates_known;	/* they are for tk.mode's counter */
 	/* The kernel's offsets as its last timekeeping update left them. */
 	s64 offs_real, offs_boot, offs_tai;
 	bool offs_known;
 
 	/* statistics, for the status file */
 	u64 updates, inexact, steps, steered, failed_anchors, rebases, busy_skips;
+	u64 stale_anchors;	/* updates dropped: pick_gen moved */
 	u64 deferred_leaves;	/* NONE put off: too far ahead to wait */
 	unsigned int leave_put_off;	/* consecutive updates that did */
 	bool catching_up;	/* seq odd, lock free: see vclock_wait_catch_up() */
@@ -173,18 +183,34 @@ static void vclock_mode_scale(int mode, u32 *mult, u32 *shift)
 		*mult = (u32)div_u64((u64)vclock_hpet.period_fs << *shift, 1000000);
 }
 
+/*
+ * auto: the kernel's own clocksource where the page can read it (its
+ * anchors are then exact and its rate the kernel's: a TSC-trusted kernel
+ * gets TSC mode, not the slower HPET); else the HPET, else the TSC.
+ */
 static int vclock_pick_mode(void)
 {
 	int req = READ_ONCE(tk.req_mode);
+	int cs = READ_ONCE(tk.kernel_cs);
 	unsigned int ok = vclock_tk_modes();
 
 	if (req != VCLOCK_MODE_AUTO)
 		return ok & BIT(req) ? req : VCLOCK_MODE_NONE;
+	if (cs != VCLOCK_MODE_NONE && (ok & BIT(cs)))
+		return cs;
 	if (ok & BIT(VCLOCK_MODE_HPET))
 		return VCLOCK_MODE_HPET;
 	if (ok & BIT(VCLOCK_MODE_TSC))
 		return VCLOCK_MODE_TSC;
 	return VCLOCK_MODE_NONE;
+}
+
+/* An input of vclock_pick_mode() was just changed: with tk.lock held. */
+static void vclock_pick_changed(void)
+{
+	lockdep_assert_held(&tk.lock);
+	/* The new input before the generation: pairs with vclock_tk_update()'s acquire. */
+	smp_store_release(&tk.pick_gen, tk.pick_gen + 1);
 }
 
 /* ---- anchors and lines ------------------------------------------------ */
@@ -441,8 +467,9 @@ static bool vclock_put_off_leave(u64 c, const struct vclock_anchor *a,
  * The kernel's rates (MONOTONIC, MONOTONIC_RAW) as mults: measured since
  * the base anchor once the anchors' slack is small against the time
  * between them, until then the rates chosen last; without a base (a new
- * mode), the kernel's own when the counter is its clocksource (@a exact),
- * else nominal.
+ * mode, a clocksource switch), the kernel's own when the counter is its
+ * clocksource (@a exact), else the rates chosen last on this counter, else
+ * nominal.
  */
 static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *raw)
 {
@@ -459,10 +486,11 @@ static void vclock_kernel_rates(const struct vclock_anchor *a, u32 *mono, u32 *r
 	} else if (!a->slack) {
 		tk.rate_mono = vclock_kernel_rate(READ_ONCE(tk.kmult));
 		tk.rate_raw = vclock_kernel_rate(READ_ONCE(tk.kraw_mult));
-	} else {
+	} else if (!tk.rates_known) {
 		tk.rate_mono = tk.nominal_mult;
 		tk.rate_raw = tk.nominal_mult;
 	}
+	tk.rates_known = true;
 	*mono = tk.rate_mono;
 	*raw = tk.rate_raw;
 }
@@ -486,6 +514,7 @@ static void vclock_new_lines(int mode, u64 c, struct vclock_anchor *a,
 		vclock_mode_scale(mode, &tk.nominal_mult, &tk.shift);
 		tk.mask = vclock_mode_mask(mode);
 		tk.base.valid = false;
+		tk.rates_known = false;
 	}
 	if (f) {
 		from = *f;
@@ -540,12 +569,25 @@ static void vclock_leave(unsigned long *flags, const struct vclock_floor *f)
 	tk.catching_up = false;
 }
 
-/* One update; called from the hrtimer and from process context. */
+/*
+ * One update; called from the hrtimer and from process context.
+ *
+ * The mode is picked and its anchor taken before tk.lock (an HPET anchor
+ * takes microseconds, more under TCG). A clock_mode write that lands
+ * meanwhile stores its request, publishes its mode and returns; this
+ * update, decided before the request, must then not publish the old mode
+ * over it once it holds the lock. So it notes tk.pick_gen before picking
+ * and drops its work when the generation moved: the writer's own update
+ * publishes the new decision (the next hrtimer update does, when the
+ * kernel's clocksource changed).
+ */
 static void vclock_tk_update(void)
 {
 	struct vclock_data *vd = tk.vd;
 	struct vclock_anchor a = {};
 	struct vclock_floor floor = {};
+	/* Pairs with the release in vclock_pick_changed(): gen, then its inputs. */
+	unsigned int gen = smp_load_acquire(&tk.pick_gen);
 	int mode = vclock_pick_mode();
 	/* Going to NONE, the anchor is on the counter we leave. */
 	int amode = mode != VCLOCK_MODE_NONE ? mode : READ_ONCE(tk.mode);
@@ -561,6 +603,11 @@ static void vclock_tk_update(void)
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
 	if (!vclock_wait_catch_up(&flags, true)) {
+		raw_spin_unlock_irqrestore(&tk.lock, flags);
+		return;
+	}
+	if (tk.pick_gen != gen) {
+		tk.stale_anchors++;
 		raw_spin_unlock_irqrestore(&tk.lock, flags);
 		return;
 	}
@@ -636,6 +683,8 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	struct timekeeper *ktk = priv;
 	struct vclock_data *vd = tk.vd;
 	struct timespec64 real, mono;
+	int cs = vclock_cs_mode(ktk->tkr_mono.clock);
+	bool cs_changed = cs != tk.kernel_cs;	/* only we write it, serialised */
 	s64 offs_real = ktime_to_ns(ktk->offs_real);
 	s64 offs_boot = ktime_to_ns(ktk->offs_boot);
 	s64 offs_tai = ktime_to_ns(ktk->offs_tai);
@@ -646,12 +695,23 @@ static int vclock_gtod_notify(struct notifier_block *nb, unsigned long was_set,
 	real.tv_nsec = ktk->tkr_mono.xtime_nsec >> ktk->tkr_mono.shift;
 	set_normalized_timespec64(&mono, real.tv_sec + ktk->wall_to_monotonic.tv_sec,
 				  real.tv_nsec + ktk->wall_to_monotonic.tv_nsec);
-	WRITE_ONCE(tk.kernel_cs, vclock_cs_mode(ktk->tkr_mono.clock));
+	WRITE_ONCE(tk.kernel_cs, cs);
 	WRITE_ONCE(tk.kmult, ktk->tkr_mono.mult);
 	WRITE_ONCE(tk.kraw_mult, ktk->tkr_raw.mult);
 	WRITE_ONCE(tk.kshift, ktk->tkr_mono.shift);
 
 	raw_spin_lock_irqsave(&tk.lock, flags);
+	if (cs_changed) {
+		vclock_pick_changed();
+		/*
+		 * The kernel's MONOTONIC just lost the time the switch took: a
+		 * rate measured from an anchor before it to one after would be
+		 * that much slow (with exact anchors one interval apart, a
+		 * 100 us step is 2.5 %), and the line would fall behind the
+		 * kernel by the step over the next interval. Measure afresh.
+		 */
+		tk.base.valid = false;
+	}
 	rebase = tk.offs_known && (offs_real != tk.offs_real || offs_boot != tk.offs_boot ||
 				   offs_tai != tk.offs_tai);
 	tk.offs_real = offs_real;
@@ -720,7 +780,7 @@ static const struct kernel_param_ops vclock_mode_ops = {
 	.get = vclock_mode_get,
 };
 module_param_cb(clock_mode, &vclock_mode_ops, NULL, 0644);
-MODULE_PARM_DESC(clock_mode, "counter readers use: auto (default), hpet, tsc or none (syscall); reads back the mode in use");
+MODULE_PARM_DESC(clock_mode, "counter readers use: auto (default: the kernel's clocksource if hpet or tsc, else hpet, else tsc), hpet, tsc or none (syscall); reads back the mode in use");
 
 static ktime_t vclock_interval(void)
 {
@@ -762,6 +822,17 @@ static bool vclock_mode_available(int mode)
 	return mode == VCLOCK_MODE_AUTO || (vclock_tk_modes() & BIT(mode));
 }
 
+/* The request, under tk.lock: updates decided before it publish nothing. */
+static void vclock_store_request(int mode)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&tk.lock, flags);
+	WRITE_ONCE(tk.req_mode, mode);
+	vclock_pick_changed();
+	raw_spin_unlock_irqrestore(&tk.lock, flags);
+}
+
 /* With the parameter lock held (the clock_mode setter). */
 int vclock_tk_request_mode(int mode)
 {
@@ -777,7 +848,7 @@ int vclock_tk_request_mode(int mode)
 			mode_names[mode], vclock_tk_modes());
 		return -EINVAL;
 	}
-	WRITE_ONCE(tk.req_mode, mode);
+	vclock_store_request(mode);
 	vclock_tk_update();
 	/*
 	 * Readers follow at once, except when a leave for NONE is put off
@@ -827,6 +898,7 @@ void vclock_tk_status(struct seq_file *m)
 		   tk.inexact, tk.failed_anchors, tk.rebases);
 	seq_printf(m, "counter_discontinuities: %llu\nskipped_during_catchup: %llu\n",
 		   tk.discontinuities, tk.busy_skips);
+	seq_printf(m, "stale_anchors: %llu\n", tk.stale_anchors);
 	seq_printf(m, "steps_forward: %llu\nsteered: %llu\nlast_ahead_ns: %llu\nmax_ahead_ns: %llu\ncatchup_waits: %llu\n",
 		   tk.steps, tk.steered, tk.last_ahead_ns, tk.max_ahead_ns, tk.catchup_waits);
 	seq_printf(m, "deferred_leaves: %llu\ncatchup_timeouts: %llu\nmax_catchup_ns: %llu\n",

@@ -300,6 +300,9 @@ static void check_monotonic(const char *when, long per_clock)
 		       (long long)r[i].worst_ns, r[i].behind_other);
 }
 
+/* What clock_mode=auto gives here: the kernel's clocksource if we can read it. */
+static int auto_expected = VCLOCK_MODE_HPET;
+
 /* The counter modes to cycle through: none and every available one. */
 static const char *switch_modes[VCLOCK_NR_MODES + 1];
 static int nr_switch_modes;
@@ -324,8 +327,9 @@ static void check_torn_and_switches(void)
 	join_readers(torn, 2);
 	vt_param_write("update_us", "4000");
 
-	tap_ok(switches == 40 && vclock_clock_mode() == VCLOCK_MODE_HPET,
-	       "40 switches between %d counter modes at update_us=100, back to hpet", nr_switch_modes);
+	tap_ok(switches == 40 && vclock_clock_mode() == auto_expected,
+	       "40 switches between %d counter modes at update_us=100, back to auto (mode %d)",
+	       nr_switch_modes, auto_expected);
 	for (i = 0; i < 2; i++) {
 		tap_ok(mono[i].backwards == 0 && mono[i].behind_other == 0,
 		       "mode switches: CPU %d, %ld reads per clock, %ld backwards, %ld behind the other CPU",
@@ -334,6 +338,117 @@ static void check_torn_and_switches(void)
 		       "CPU %d: %ld snapshots of the page, %ld torn", i, torn[i].snapshots,
 		       torn[i].torn);
 	}
+}
+
+/*
+ * The CPU whose hrtimer queue holds the module's timer (/proc/timer_list
+ * lists armed timers per CPU; not while the callback runs, so a few tries);
+ * -1 if not found.
+ */
+static int timer_cpu(void)
+{
+	char line[256];
+	int try, cpu, found = -1;
+	FILE *f;
+
+	for (try = 0; try < 20 && found < 0; try++) {
+		f = fopen("/proc/timer_list", "r");
+		if (!f)
+			return -1;
+		cpu = -1;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "cpu: %d", &cpu) == 1)
+				continue;
+			if (strstr(line, "vclock_tk_tick") && cpu >= 0) {
+				found = cpu;
+				break;
+			}
+		}
+		fclose(f);
+		if (found < 0)
+			usleep(100);
+	}
+	return found;
+}
+
+/* Unpinned again. */
+static void unpin(void)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * Regression test for a clock_mode write the page undid (issue 22, item 6):
+ * an update picked its mode and took its anchor before tk.lock, so when the
+ * hrtimer had picked hpet and was still taking its (slow, bracketed) HPET
+ * anchor, a write of another mode could store the request, publish that mode
+ * and return 0, and the hrtimer then took the lock and published hpet again
+ * until its next update. The timer is moved to CPU 1 at update_us=200 (a
+ * shorter interval re-arms it on the writing CPU), the writer runs on CPU 0
+ * and alternates two modes (hpet and tsc where both are offered, else hpet
+ * and none); after each write that returned 0 the page must stay in the
+ * requested mode while the writer watches it for 100 us (no update may
+ * legitimately change it then: the request stands and the kernel's
+ * clocksource does not change).
+ */
+#define UNDONE_SWITCHES	4000
+
+static void regression_write_undone(unsigned int modes)
+{
+	static const char *const names[] = VCLOCK_MODE_NAMES;
+	int pair[2] = { VCLOCK_MODE_HPET, VCLOCK_MODE_TSC };
+	int i, want, tcpu, writes = 0, failed = 0, undone = 0;
+	long stale0 = vt_status_value("stale_anchors:"), stale;
+	int64_t end;
+
+	if (!(modes & (1u << VCLOCK_MODE_TSC)))
+		pair[1] = VCLOCK_MODE_NONE;
+	pin(1);
+	vt_param_write("update_us", "1000000");
+	usleep(10000);		/* the 4 ms expiry forwards by 1 s now */
+	vt_param_write("update_us", "200");
+	tcpu = timer_cpu();
+	pin(0);
+	if (!tap_ok(tcpu == 1, "write-undone: the timekeeper's hrtimer runs on CPU 1 (found on %d), the writer on CPU 0",
+		    tcpu)) {
+		vt_param_write("update_us", "4000");
+		unpin();
+		return;
+	}
+	for (i = 0; i < UNDONE_SWITCHES; i++) {
+		want = pair[i & 1];
+		if (vt_param_write("clock_mode", names[want])) {
+			failed++;
+			continue;
+		}
+		writes++;
+		end = lib_ns(CLOCK_MONOTONIC) + 100000;
+		do {
+			int m = vclock_clock_mode();
+
+			if (m != want) {
+				undone++;
+				tap_diag("switch %d to %s: the page went to %s within 100 us",
+					 i, names[want], m >= 0 && m < VCLOCK_NR_MODES ? names[m] : "?");
+				break;
+			}
+		} while (lib_ns(CLOCK_MONOTONIC) < end);
+	}
+	tcpu = timer_cpu();
+	vt_param_write("clock_mode", "auto");
+	vt_param_write("update_us", "4000");
+	unpin();
+	stale = vt_status_value("stale_anchors:");
+	tap_ok(failed == 0 && undone == 0 && tcpu == 1,
+	       "write-undone (issue 22 item 6): %d clock_mode writes %s <-> %s returned 0 (%d failed), %d undone within 100 us; hrtimer on CPU %d, writer on CPU 0; %ld stale anchors dropped",
+	       writes, names[pair[0]], names[pair[1]], failed, undone, tcpu,
+	       stale0 >= 0 && stale >= 0 ? stale - stale0 : -1L);
 }
 
 /* ---- clock steps, time zone, frequency ------------------------------------ */
@@ -471,14 +586,18 @@ int main(void)
 	for (m = VCLOCK_MODE_HPET; m < VCLOCK_NR_MODES; m++)
 		if (info.modes & (1u << m))
 			switch_modes[nr_switch_modes++] = names[m];
-	tap_ok(vclock_clock_mode() == VCLOCK_MODE_HPET,
-	       "auto mode is HPET (clocksource %s; modes offered: %d)", clocksource, nr_switch_modes);
+	auto_expected = !strcmp(clocksource, "tsc") && (info.modes & (1u << VCLOCK_MODE_TSC)) ?
+			VCLOCK_MODE_TSC : VCLOCK_MODE_HPET;
+	tap_ok(vclock_clock_mode() == auto_expected,
+	       "auto mode follows the kernel's clocksource: %s (clocksource %s; modes offered: %d)",
+	       names[auto_expected], clocksource, nr_switch_modes);
 	tap_ok(!strcmp(clocksource, "tsc") == !!(info.modes & (1u << VCLOCK_MODE_TSC)),
 	       "TSC mode is offered exactly when the kernel trusts the TSC (clocksource %s)",
 	       clocksource);
 
 	check_modes(info.modes);
 	regression_switch_reads_old_counter_first(info.modes);
+	regression_write_undone(info.modes);
 	check_monotonic("update_us=4000", 1000000);
 	check_torn_and_switches();
 	check_step(10 * 1000000000ll, "step +10 s");
