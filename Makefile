@@ -147,7 +147,7 @@ GEN_FILES   :=	# files under $(GK), built per generation, also in /opt/vclock
 UNIT_TESTS  :=	# host unit-test programs under $(B)/unit (ASan/UBSan builds)
 include vdso/vdso.mk userspace/userspace.mk userspace/bench.mk criu-plugin/criu-plugin.mk \
 	tests/tests.mk tests/lib/lib.mk tests/helpers/helpers.mk tests/guest/guest.mk \
-	tests/criu/criu.mk tests/unit/unit.mk vm/vm.mk
+	criu-tests/criu.mk tests/unit/unit.mk vm/vm.mk
 
 guest-tree: $(GUEST_FILES) $(GEN_FILES) unit
 	@mkdir -p $(G)/bin $(G)/lib $(G)/tests/suites

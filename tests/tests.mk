@@ -1,6 +1,6 @@
 # tests/tests.mk - the test harness: the TAP helpers for shell tests and the
 # in-guest runners (included by the top Makefile). The test programs are
-# built by tests/guest/guest.mk, tests/criu/criu.mk and tests/unit/unit.mk.
+# built by tests/guest/guest.mk, criu-tests/criu.mk and tests/unit/unit.mk.
 
 GUEST_FILES += $(G)/tests/tap.sh $(G)/bin/run-suites $(G)/bin/run-suites-offshare
 

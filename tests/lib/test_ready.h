@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * test_ready.h - the ready file of a checkpoint/restore case program: the
- * runner (tests/criu/criu-lib.sh) waits for it before it dumps. Nothing of
+ * runner (criu-tests/criu-lib.sh) waits for it before it dumps. Nothing of
  * vclock in it, so a program that must know nothing of vclock (the plain
  * libc clock loop) can use it too.
  */

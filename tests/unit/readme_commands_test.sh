@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # readme_commands_test: every command in the code blocks of README.md and
-# tests/criu/README.md and criu-plugin/README.md, checked against the tree on the host:
+# criu-tests/README.md and criu-plugin/README.md, checked against the tree on the host:
 #   make [TARGET]... [VAR=...]   each target is a rule of the Makefiles and
 #                                 named by 'make help'; each VAR is one the
 #                                 Makefiles or vm/ scripts use
@@ -95,6 +95,6 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	why=$(check_line "$line") && ok "README: '$line'" || not_ok "README: '$line':$why"
-done < <(commands README.md tests/criu/README.md criu-plugin/README.md)
+done < <(commands README.md criu-tests/README.md criu-plugin/README.md)
 [ $n -ge 15 ] && ok "found $n commands in the READMEs' code blocks" || not_ok "found only $n commands"
 tap_done
