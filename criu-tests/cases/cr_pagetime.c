@@ -6,22 +6,31 @@
 
 #include <vclock.h>
 #include <vclock_abi.h>
+#include <vclock_read.h>
 
 #include "tap.h"
 
 #include "cr_common.h"
 #include "cr_pagetime.h"
 
-static uint64_t page_updates(void)
+/* The timekeeper's page: a time namespace's view never changes. */
+static const struct vclock_data *tk_page(void)
 {
 	const struct vclock_data *vd = vclock_data_page();
+
+	return vd ? vclock_serving_page(vd) : NULL;
+}
+
+static uint64_t page_updates(void)
+{
+	const struct vclock_data *vd = tk_page();
 
 	return vd ? __atomic_load_n(&vd->update_count, __ATOMIC_RELAXED) : 0;
 }
 
 static int page_mode(void)
 {
-	const struct vclock_data *vd = vclock_data_page();
+	const struct vclock_data *vd = tk_page();
 
 	return vd ? __atomic_load_n(&vd->clock_mode, __ATOMIC_RELAXED) : -1;
 }

@@ -53,10 +53,10 @@ while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
 	rounds=$((rounds + 1))
 done
 c1=$(sed -n 's/^count=//p' /tmp/text-poke.ticker)
-r1=$(grep -c r $prog)
+r1=$(grep -cx r $prog)
 sleep 1
 c2=$(sed -n 's/^count=//p' /tmp/text-poke.ticker)
-r2=$(grep -c r $prog)
+r2=$(grep -cx r $prog)
 touch /tmp/text-poke.stop
 kill -TERM $load2
 wait $load2
@@ -74,5 +74,5 @@ diag "$rounds on/off rounds of $(echo $keys | wc -w) static keys in ${secs}s"
 	not_ok "the CPU-clock load still runs after the flips ($r1 -> $r2 rounds)"
 [ $trc -eq 0 ] && ok "the page reader saw no clock go backwards (exit 0)" ||
 	not_ok "the page reader exit status $trc (1: a clock went backwards)"
-grep -q fail $prog && not_ok "CPU-clock reads never went backwards" || ok "CPU-clock reads never went backwards"
+grep -qx fail $prog && not_ok "CPU-clock reads never went backwards" || ok "CPU-clock reads never went backwards"
 tap_done
