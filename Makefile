@@ -48,6 +48,10 @@ help:
 	@echo "              in-guest suite in four QEMU boots (default, TSC, resume, slab debugging);"
 	@echo "              last line: N passed, N failed, N skipped"
 	@echo "make check GEN=6.12|newest   the same on another kernel generation (vm/gen list)"
+	@echo "make check GEN=tree KTREE=DIR  the same on the kernel you built in DIR (its bzImage,"
+	@echo "              its modules; refused if its .config lacks vm/kconfig/required options)"
+	@echo "make check GEN=src  the same on linux-source-6.12 built here (tinyconfig +"
+	@echo "              vm/kconfig/*, KPATCHES=DIR applied; cached in build/gen/src/linux)"
 	@echo "make check-generations  every suite on every generation; a suite x generation matrix"
 	@echo "make report   out/report.md and out/report.json: what each generation's kernel does"
 	@echo "make soak N=10  the default boot's suites N times in a row (GEN=...): per suite,"
@@ -63,8 +67,9 @@ help:
 	@echo "make clean    remove build products (keeps build/gen, what vm/gen fetched);"
 	@echo "make distclean  also build/gen"
 	@echo "vm/run --help run your own command in the guest"
-	@echo "Variables: GEN=6.1|6.12|newest the kernel generation; KVER=<ver> another"
-	@echo "           /boot/vmlinuz-<ver> with /usr/src/linux-headers-<ver> for GEN=6.1"
+	@echo "Variables: GEN=6.1|6.12|newest|tree|src the kernel generation; KVER=<ver> another"
+	@echo "           /boot/vmlinuz-<ver> with /usr/src/linux-headers-<ver> for GEN=6.1;"
+	@echo "           KTREE=DIR (GEN=tree) a kernel build tree; KPATCHES=DIR (GEN=src) patches"
 
 # Done by including $(GDIR)/env.mk; kept as a name for people.
 setup:

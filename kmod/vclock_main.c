@@ -156,7 +156,9 @@ static const struct proc_ops vclock_proc_ops = {
 	.proc_release = vclock_proc_release,
 	.proc_mmap = vclock_mmap,
 	.proc_ioctl = vclock_ioctl,
+#ifdef CONFIG_COMPAT	/* the member exists only then */
 	.proc_compat_ioctl = compat_ptr_ioctl,
+#endif
 	.proc_lseek = default_llseek,
 };
 

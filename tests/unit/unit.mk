@@ -80,6 +80,9 @@ $(B)/unit/bench_criu_test: $(B)/bin/vclock-bench doc/schema/vclock-criu-bench.sc
 # The kernel's checkpatch.pl --strict on kmod/ (vm/kernel-source fetches it).
 $(B)/unit/checkpatch_test: $(KSRC)/package
 
+# The tree generation's refusals and env on fake kernel trees (vm/gen).
+$(B)/unit/gen_tree_test: vm/gen vm/kconfig/required
+
 # Host-side tests of the harness and the install (shell, TAP).
 $(B)/unit/%_test: tests/unit/%_test.sh
 	@install -D -m 755 $< $@
@@ -91,4 +94,4 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
-	      $(B)/unit/checkpatch_test
+	      $(B)/unit/checkpatch_test $(B)/unit/gen_tree_test
