@@ -7,10 +7,10 @@
 # int3-based text_poke_bp on x86), while two loads keep both vCPUs in the
 # patched paths: context switches, reads of CLOCK_PROCESS_CPUTIME_ID
 # (posix_cpu_clock_get -> task_sched_runtime -> update_rq_clock ->
-# sched_clock_cpu) and reads of the vclock page. Under QEMU 7.2's
-# multi-threaded TCG this crashed 6.12 within seconds ("Oops: int3") and
-# left 6.1 spinning; a crash leaves this suite without a plan, a hang is
-# caught by run-suites' time limit.
+# sched_clock_cpu) and reads of the vclock page. Under multi-threaded TCG
+# (QEMU 7.2 and 11.1, vm/qemu) this crashed 6.12 within seconds ("Oops:
+# int3") and left 6.1 looping on a stale int3; a crash leaves this suite
+# without a plan, a hang is caught by run-suites' time limit.
 #
 # TEXT_POKE_SECONDS (default 20) is how long to flip; make soak and the
 # ten-minute proof pass more.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Host test of vm/run: exit status, --add, the guest kernel, a hung guest
+# Host test of vm/run: one-threaded TCG by default, exit status, --add, the guest kernel, a hung guest
 # killed at its timeout with no qemu left behind and its NMI backtrace shown,
 # a guest that panics, and run-suites' time limit with its hang report.
 set -u
@@ -10,6 +10,13 @@ kver=$("$top/vm/kernel-version")
 
 out=$("$run" -- uname -r 2>&1)
 [ "$out" = "$kver" ] && ok "vm/run -- uname -r prints $kver" || { not_ok "vm/run -- uname -r prints $kver"; diag "$out"; }
+
+# One-threaded TCG unless asked: multi-threaded, a vCPU runs stale
+# translations of kernel text the other just patched (vm/qemu).
+t=$(env -u VCLOCK_TCG_THREAD "$top/vm/qemu" threads) m=$(VCLOCK_TCG_THREAD=multi "$top/vm/qemu" threads)
+[ "$t" = single ] && [ "$m" = multi ] &&
+	ok "guests run one-threaded TCG by default, multi-threaded when VCLOCK_TCG_THREAD=multi" ||
+	not_ok "TCG threading: default '$t' (want single), VCLOCK_TCG_THREAD=multi gives '$m'"
 
 "$run" -- sh -c 'exit 7' >/dev/null 2>&1
 rc=$?
