@@ -30,6 +30,12 @@ $(B)/unit/lib-devpath: tests/unit/lib_devpath.c $(VDSO_SRCS) $(VDSO_HDRS) $(TEST
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
 
+# vclock-bench's verdicts on known per-repetition ratios (bench_stats.c).
+$(B)/unit/bench-verdict: tests/unit/bench_verdict_test.c userspace/bench_stats.c \
+		userspace/bench_stats.h $(TEST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< userspace/bench_stats.c
+
 # The test programs' option table (tests/lib/test_options.c).
 $(B)/unit/test-options: tests/unit/test_options_test.c $(TEST_HDRS) $(TEST_LIB_SAN)
 	@mkdir -p $(@D)
@@ -91,4 +97,4 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
-	      $(B)/unit/checkpatch_test
+	      $(B)/unit/checkpatch_test $(B)/unit/bench-verdict
