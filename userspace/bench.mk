@@ -7,11 +7,11 @@ VCLOCK_ICOUNT_OBJS := $(call us_objs,vclock_icount elf_lookup vclock_names cli_c
 
 $(B)/bin/vclock-bench: $(VCLOCK_BENCH_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -lpthread -ldl
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $^ -lpthread -ldl
 
 # Loads libvclock.so and the shim with dlopen: it counts the shipped objects.
 $(B)/bin/vclock-icount: $(VCLOCK_ICOUNT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -ldl
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $^ -ldl
 
 GUEST_FILES += $(G)/bin/vclock-bench $(G)/bin/vclock-icount

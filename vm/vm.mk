@@ -9,4 +9,4 @@ $(G)/bin/vclock-demo: vm/demo-guest
 # package (vm/kernel-source: third-party tools, run, never copied; make clean
 # keeps them). checkpatch_test (tests/unit) and 49-kselftest-timers use them.
 $(KSRC)/package:
-	vm/kernel-source $(KSRC)
+	@vm/kernel-source $(KSRC)

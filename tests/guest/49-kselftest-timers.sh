@@ -19,7 +19,7 @@ secs=2
 [ -n "${VCLOCK_LONG:-}" ] && secs=10
 
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
-[ -x $dir/inconsistency-check ] || { echo "Bail out! $dir/inconsistency-check missing (vm/kernel-source)"; exit 1; }
+[ -x $dir/inconsistency-check ] || { echo "Bail out! $dir/inconsistency-check missing: make check builds it (or make KSRC_TOOLS=1)"; exit 1; }
 orig=$(cat $cs/current_clocksource)
 avail=$(cat $cs/available_clocksource)
 
