@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vclock - top-level build.
 #
 # Every goal that builds first includes $(GDIR)/env.mk, whose rule installs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # criu-plugin/criu-plugin.mk - the CRIU plugin for /dev/vclock and its host
 # unit test (included by the top Makefile, which defines CRIU_PLUGIN_SO).
 #

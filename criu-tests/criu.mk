@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # criu-tests/criu.mk - the checkpoint/restore case programs, the in-guest
 # CRIU suites 50-52 and the guest scripts built on their shell library
 # (included by the top Makefile; the plugin is criu-plugin/'s).

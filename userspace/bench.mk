@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # userspace/bench.mk - vclock-bench and vclock-icount (included by the top
 # Makefile; their objects come from userspace/userspace.mk's object rule).
 

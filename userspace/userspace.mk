@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # userspace/userspace.mk - the tools and the LD_PRELOAD shim (included by
 # the top Makefile, which defines US_CFLAGS, US_HDRS, us_objs, VCLOCK_TOOLS
 # and the library's LIBVCLOCK_A).

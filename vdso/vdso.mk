@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vdso/vdso.mk - the reader library (included by the top Makefile, which
 # defines VDSO_SRCS, VDSO_HDRS, LIBVCLOCK_SO and LIBVCLOCK_A).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vm/vm.mk - the guest-side half of 'make demo' (included by the top
 # Makefile; vm/demo boots the guest and runs it).
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 47-bench: vclock-bench runs what it can and says what it cannot. As root
 # (the module in HPET mode) it measures libvclock in HPET mode with its
 # ratio lines. As uid 1000 it cannot switch the counter mode: it must say

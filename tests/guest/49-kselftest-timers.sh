@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 49-kselftest-timers: the kernel's own timers selftests as third-party
 # oracles of the library. They are built from Debian's linux-source package
 # (vm/kernel-source), not kept in this tree. inconsistency-check reads one

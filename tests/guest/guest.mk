@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/guest/guest.mk - the in-guest suites (included by the top Makefile).
 #
 # A suite is one program emitting TAP, named by its run number: run-suites

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/helpers/helpers.mk - programs the tests run (included by the top
 # Makefile). Built into $(B)/tests; the guest gets them in tests/helpers.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/lib/lib.mk - the test library (included by the top Makefile, which
 # names it TEST_LIB, TEST_LIB_SAN and TEST_HDRS for the test programs).
 #

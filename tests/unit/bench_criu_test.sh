@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench_criu_test: vclock-bench --criu SAMPLES, the statistics and verdicts
 # of the CRIU benchmark (vclock-criu-bench only makes the criu calls), on
 # made-up samples whose answers are known: medians, p10/p90 by vclock-bench's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/unit/unit.mk - the host unit tests (included by the top Makefile):
 # the pure user-space code under ASan/UBSan (UNIT_CFLAGS), the built
 # products on the host, and the harness itself. Each is a program or a
@@ -97,7 +98,7 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
-	      $(B)/unit/bench-verdict
+	      $(B)/unit/bench-verdict $(B)/unit/spdx_test
 # checkpatch_test needs the kernel's source (KSRC_TOOLS=1, top Makefile).
 ifeq ($(KSRC_TOOLS),1)
 UNIT_TESTS += $(B)/unit/checkpatch_test

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Host test of vm/run: exit status, --add, the guest kernel, a hung guest
 # killed at its timeout with no qemu left behind and its NMI backtrace shown,
 # a guest that panics, and run-suites' time limit with its hang report.
