@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vclock - top-level build.
 #
 # Every goal that builds first includes $(GDIR)/env.mk, whose rule installs
@@ -9,6 +10,14 @@ TOP       := $(CURDIR)
 B         := $(TOP)/build
 # The kernel's checkpatch.pl and timers selftests (vm/kernel-source, vm/vm.mk).
 KSRC      := $(B)/kernel-source
+# They are fetched (about 140 MB, once) and built only for the goals that run
+# them: checkpatch_test (host) and 49-kselftest-timers (guest). KSRC_TOOLS=1
+# asks for them with any goal; exported, so the goals' own makes see it.
+KSRC_GOALS := check check-run check-long check-generations soak
+ifneq ($(filter $(KSRC_GOALS),$(MAKECMDGOALS)),)
+KSRC_TOOLS := 1
+endif
+export KSRC_TOOLS
 # G: the part of the guest's /opt/vclock every generation shares.
 G         := $(B)/guest
 
@@ -36,6 +45,19 @@ FORCE:
 CC        := gcc
 CFLAGS    := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(TOP)/include
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Quiet build: one line per product ("  CC    build/bin/vclock-check"),
+# intermediate objects silent; V=1 prints every command in full (and the
+# module's Kbuild commands, vm/kbuild).
+V ?= 0
+export V
+ifeq ($(V),1)
+say   =
+quiet =
+else
+say   = @printf '  %-5s %s\n' '$(1)' '$(patsubst $(TOP)/%,%,$@)';
+quiet = @
+endif
 
 .PHONY: all install setup check check-generations report check-long check-run demo demo-run bench soak clean distclean help kmod \
 	image guest-tree unit FORCE
@@ -70,6 +92,9 @@ help:
 	@echo "Variables: GEN=6.1|6.12|newest|tree|src the kernel generation; KVER=<ver> another"
 	@echo "           /boot/vmlinuz-<ver> with /usr/src/linux-headers-<ver> for GEN=6.1;"
 	@echo "           KTREE=DIR (GEN=tree) a kernel build tree; KPATCHES=DIR (GEN=src) patches"
+	@echo "           V=1 every build command in full (else one line per product);"
+	@echo "           KSRC_TOOLS=1 the kernel's checkpatch and timers selftests with any"
+	@echo "           goal (fetched once, ~140 MB; make check and soak take them anyway)"
 
 # Done by including $(GDIR)/env.mk; kept as a name for people.
 setup:
@@ -122,7 +147,7 @@ demo-run: all
 KMOD_KO := $(GK)/kmod/vclock.ko
 kmod: $(KMOD_KO)
 $(KMOD_KO): $(wildcard kmod/*.[ch]) kmod/Kbuild include/vclock_abi.h $(GDIR)/env.mk
-	@$(TOP)/vm/kbuild $(GEN) $(@D)
+	$(call say,KMOD)$(TOP)/vm/kbuild $(GEN) $(@D)
 
 # ---- shared variables: the products and header sets that more than one
 # directory's .mk uses. They are defined here, so no fragment depends on

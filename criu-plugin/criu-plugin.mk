@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # criu-plugin/criu-plugin.mk - the CRIU plugin for /dev/vclock and its host
 # unit test (included by the top Makefile, which defines CRIU_PLUGIN_SO).
 #
@@ -19,7 +20,7 @@ CRIU_PLUGIN_CFLAGS := $(CFLAGS) -I$(TOP)/userspace -fPIC -shared
 
 $(CRIU_PLUGIN_SO): $(CRIU_PLUGIN_SRCS) $(CRIU_PLUGIN_HDRS) criu-plugin/vclock_plugin.map
 	@mkdir -p $(@D)
-	$(CC) $(CRIU_PLUGIN_CFLAGS) -Wl,--version-script=$(TOP)/criu-plugin/vclock_plugin.map \
+	$(call say,CC)$(CC) $(CRIU_PLUGIN_CFLAGS) -Wl,--version-script=$(TOP)/criu-plugin/vclock_plugin.map \
 		-o $@ $(CRIU_PLUGIN_SRCS)
 
 # The guest's plugin is built against the generation's own criu-plugin.h.
@@ -27,7 +28,7 @@ $(GK)/criu/vclock_plugin.so: $(CRIU_PLUGIN_SRCS) $(CRIU_PLUGIN_HDRS) criu-plugin
 		$(CRIU_HEADER)
 	@mkdir -p $(@D) $(GDIR)/criu-include/criu
 	@cp $(CRIU_HEADER) $(GDIR)/criu-include/criu/criu-plugin.h
-	$(CC) $(CRIU_PLUGIN_CFLAGS) -isystem $(GDIR)/criu-include \
+	$(call say,CC)$(CC) $(CRIU_PLUGIN_CFLAGS) -isystem $(GDIR)/criu-include \
 		-Wl,--version-script=$(TOP)/criu-plugin/vclock_plugin.map -o $@ $(CRIU_PLUGIN_SRCS)
 GEN_FILES += $(GK)/criu/vclock_plugin.so
 
@@ -35,7 +36,7 @@ GEN_FILES += $(GK)/criu/vclock_plugin.so
 $(B)/unit/criu-plugin: criu-plugin/plugin_test.c criu-plugin/record.c criu-plugin/device.c \
 		$(CRIU_PLUGIN_HDRS) $(CRIU_PLUGIN_SO) tests/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANITIZE) -I$(TOP)/tests -rdynamic \
+	$(call say,CC)$(CC) $(CFLAGS) $(SANITIZE) -I$(TOP)/tests -rdynamic \
 		-DVCP_PLUGIN_SO='"$(CRIU_PLUGIN_SO)"' -o $@ $< criu-plugin/record.c \
 		criu-plugin/device.c -ldl
 UNIT_TESTS += $(B)/unit/criu-plugin

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 50-criu-mapping: CRIU dumps and restores processes that map /dev/vclock,
 # with the vclock plugin (-L /opt/vclock/criu), and the mapping comes back
 # as the same VMA(s) at the same place and keeps working:

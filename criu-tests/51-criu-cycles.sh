@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 51-criu-cycles: one process (the reader library, fault strategy, one extra
 # reader thread) through consecutive dump/restore cycles: every dump and
 # restore succeeds, the process checks its mapping after each restore, the

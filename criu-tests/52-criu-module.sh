@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 52-criu-module: the plugin is what makes CRIU work, and it refuses what
 # cannot work:
 #   - negative control: the same dump with an empty plugin directory fails

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 53-criu-file: stock CRIU with no plugin (-L an empty directory) dumps and
 # restores processes that map the regular file /proc/vclock (VCLOCK_DEVICE=
 # /proc/vclock for the case programs and the library):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # criu-lib.sh - checkpoint/restore helpers for the CRIU suites (busybox sh;
 # source /opt/vclock/tests/tap.sh first). One case at a time:
 #

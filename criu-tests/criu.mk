@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # criu-tests/criu.mk - the checkpoint/restore case programs, the in-guest
 # CRIU suites 50-52 and the guest scripts built on their shell library
 # (included by the top Makefile; the plugin is criu-plugin/'s).
@@ -20,22 +21,22 @@ CR_CASE_DEPS   := criu-tests/cases/cr_common.c criu-tests/cases/cr_common.h $(TE
 
 $(B)/criu/bin/vclock-cr-raw: criu-tests/cases/cr_raw.c $(CR_CASE_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CR_CASE_CFLAGS) -o $@ $< criu-tests/cases/cr_common.c $(TEST_LIB)
+	$(call say,CC)$(CC) $(CR_CASE_CFLAGS) -o $@ $< criu-tests/cases/cr_common.c $(TEST_LIB)
 # The programs that read the time through the reader library.
 CR_LIB_SRCS := criu-tests/cases/cr_common.c criu-tests/cases/cr_pagetime.c
 CR_LIB_DEPS := $(CR_CASE_DEPS) criu-tests/cases/cr_pagetime.c criu-tests/cases/cr_pagetime.h \
 	       $(LIBVCLOCK_A) $(VDSO_HDRS)
 $(B)/criu/bin/vclock-cr-lib: criu-tests/cases/cr_lib.c $(CR_LIB_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(TEST_LIB) $(LIBVCLOCK_A) -lpthread
+	$(call say,CC)$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(TEST_LIB) $(LIBVCLOCK_A) -lpthread
 $(B)/criu/bin/vclock-cr-fork: criu-tests/cases/cr_fork.c $(CR_LIB_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(TEST_LIB) $(LIBVCLOCK_A)
+	$(call say,CC)$(CC) $(CR_CASE_CFLAGS) -o $@ $< $(CR_LIB_SRCS) $(TEST_LIB) $(LIBVCLOCK_A)
 # An ordinary libc program: no vclock header, no reader library (from the
 # test library it takes only tap.h and the ready file).
 $(B)/criu/bin/vclock-cr-clockloop: criu-tests/cases/cr_clockloop.c $(TEST_HDRS) $(TEST_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I$(TOP)/tests -I$(TOP)/tests/lib -o $@ $< $(TEST_LIB)
+	$(call say,CC)$(CC) $(CFLAGS) -I$(TOP)/tests -I$(TOP)/tests/lib -o $@ $< $(TEST_LIB)
 
 CR_CASE_PROGS := vclock-cr-raw vclock-cr-lib vclock-cr-fork vclock-cr-clockloop
 CR_GUEST_BINS := $(patsubst %,$(G)/bin/%,$(CR_CASE_PROGS))

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # vclock-criu-bench [-n ROUNDS] [-o FILE.json]: what a vclock mapping costs
 # CRIU, through each of the module's two files, for 'make bench' (vm/bench
 # runs it in both boots).

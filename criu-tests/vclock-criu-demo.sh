@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # vclock-criu-demo [STRATEGY]: a CRIU round trip of vclock-ticker for 'make
 # demo': start the ticker (reading the time through libvclock, default
 # strategy fault), show its /proc/PID/maps vclock line, dump it with CRIU

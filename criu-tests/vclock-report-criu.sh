@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # vclock-report-criu: CRIU's outcome for a reader of each strategy the module
 # offers, as "fact<TAB>value" lines for vm/report (make report): the dump's
 # and the restore's exit status and the vclock VMAs before and after.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tap.sh - TAP 13 helpers for the in-guest shell suites (busybox sh).
 # Source it, call ok/not_ok/check/skip, end with tap_done.
 _tap_n=0 _tap_fail=0 _tap_skip=0

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/tests.mk - the test harness: the TAP helpers for shell tests and the
 # in-guest runners (included by the top Makefile). The test programs are
 # built by tests/guest/guest.mk, criu-tests/criu.mk and tests/unit/unit.mk.

@@ -17,7 +17,8 @@
  * (ms) and the image size; for with / without, file / without and file /
  * with the ratios of the medians and the spread of the per-round ratio
  * (both round trips of one round, neighbours in time); the verdicts of the
- * two mappings' dump+restore against the target.
+ * two mappings' dump+restore against the target, decided by that spread
+ * (bench_verdict: PASS, FAIL or UNDECIDED).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -150,7 +151,7 @@ static void compare(const struct criu_run *r, const struct comparison *cmp, doub
 				q->paired[q->nr_paired++] = a->total[i] / b->total[j];
 	q->per_round = bench_stats(q->paired, q->nr_paired);
 	if (cmp->has_target && q->total > 0)
-		q->verdict = q->total <= target ? "PASS" : "FAIL";
+		q->verdict = bench_verdict(&q->per_round, target, 0);
 	else
 		q->verdict = "INFO";
 }

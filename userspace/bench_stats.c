@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench_stats.c - median, p10 and p90 (see bench_stats.h).
+ * bench_stats.c - median, p10 and p90, and the verdicts they decide (see
+ * bench_stats.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,4 +32,27 @@ struct bench_stats bench_stats(const double *v, int n)
 	s.p90 = sorted[n - 1 - n / 10];
 	free(sorted);
 	return s;
+}
+
+const char *bench_verdict(const struct bench_stats *per, double limit, int at_least)
+{
+	double best, worst;
+
+	if (per->n < BENCH_MIN_DECIDE)
+		return "UNDECIDED";
+	best = at_least ? per->p90 : per->p10;
+	worst = at_least ? per->p10 : per->p90;
+	if (at_least ? worst >= limit : worst <= limit)
+		return "PASS";
+	if (at_least ? best < limit : best > limit)
+		return "FAIL";
+	return "UNDECIDED";
+}
+
+const char *bench_target_verdict(const struct bench_stats *per, double limit, int at_least,
+				 int hw_only, int tcg)
+{
+	if (!limit || (hw_only && tcg))
+		return "INFO";
+	return bench_verdict(per, limit, at_least);
 }

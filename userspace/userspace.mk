@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # userspace/userspace.mk - the tools and the LD_PRELOAD shim (included by
 # the top Makefile, which defines US_CFLAGS, US_HDRS, us_objs, VCLOCK_TOOLS
 # and the library's LIBVCLOCK_A).
@@ -8,7 +9,7 @@
 
 $(B)/obj/userspace/%.o: userspace/%.c $(US_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(US_CFLAGS) -c -o $@ $<
+	$(quiet)$(CC) $(US_CFLAGS) -c -o $@ $<
 
 VCLOCK_CHECK_OBJS  := $(call us_objs,vclock_check check_readers check_abi check_snapshot provenance json_out \
 			clock_api elf_lookup vclock_names cli_common)
@@ -19,19 +20,19 @@ PRELOAD_OBJS       := $(call us_objs,vclock_preload vclock_names)
 
 $(B)/bin/vclock-check: $(VCLOCK_CHECK_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -lpthread -ldl
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $^ -lpthread -ldl
 $(B)/bin/vclock-maps: $(VCLOCK_MAPS_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $^
 $(B)/bin/vclock-ticker: $(VCLOCK_TICKER_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $^
 $(B)/bin/vclock-report: $(VCLOCK_REPORT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $^
 $(B)/lib/vclock-preload.so: $(PRELOAD_OBJS) $(LIBVCLOCK_A) userspace/vclock-preload.map
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -shared -Wl,-z,defs -Wl,--version-script=$(TOP)/userspace/vclock-preload.map \
+	$(call say,CC)$(CC) $(CFLAGS) -shared -Wl,-z,defs -Wl,--version-script=$(TOP)/userspace/vclock-preload.map \
 		-o $@ $(PRELOAD_OBJS) $(LIBVCLOCK_A)
 
 $(G)/bin/%: $(B)/bin/%

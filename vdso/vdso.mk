@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vdso/vdso.mk - the reader library (included by the top Makefile, which
 # defines VDSO_SRCS, VDSO_HDRS, LIBVCLOCK_SO and LIBVCLOCK_A).
 #
@@ -21,18 +22,18 @@ VDSO_LDFLAGS := -shared -nostdlib -Wl,-z,defs -Wl,--hash-style=both \
 
 $(B)/obj/vdso/%.o: vdso/%.c $(VDSO_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(VDSO_CFLAGS) -c -o $@ $<
+	$(quiet)$(CC) $(VDSO_CFLAGS) -c -o $@ $<
 
 $(B)/obj/vdso/vclock_getcpu_so.o: vdso/vclock_getcpu.c
 
 $(LIBVCLOCK_SO): $(VDSO_SO_OBJS) vdso/libvclock.map
 	@mkdir -p $(@D)
-	$(CC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) -o $@ $(VDSO_SO_OBJS)
+	$(call say,CC)$(CC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) -o $@ $(VDSO_SO_OBJS)
 
 $(LIBVCLOCK_A): $(VDSO_OBJS)
 	@mkdir -p $(@D)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR)ar rcs $@ $^
 
 $(G)/lib/libvclock.so: $(LIBVCLOCK_SO)
 	@install -D -m 755 $< $@

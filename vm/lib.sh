@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vm/lib.sh - shared helpers for the vm/ scripts (sourced, not executed).
 # shellcheck shell=bash
 

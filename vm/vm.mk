@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vm/vm.mk - the guest-side half of 'make demo' (included by the top
 # Makefile; vm/demo boots the guest and runs it).
 
@@ -9,4 +10,4 @@ $(G)/bin/vclock-demo: vm/demo-guest
 # package (vm/kernel-source: third-party tools, run, never copied; make clean
 # keeps them). checkpatch_test (tests/unit) and 49-kselftest-timers use them.
 $(KSRC)/package:
-	vm/kernel-source $(KSRC)
+	@vm/kernel-source $(KSRC)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # The guest itself: the Debian kernel we built for, its clocksource, the
 # results share and the environment vm/init promises.
 . /opt/vclock/tests/tap.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # The harness itself, in the guest: run-suites fails a suite that leaves a
 # process behind using /dev/vclock (regression check for the suite-34 holder
 # fixed in b451f9c), names it, and blames no later suite for it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # CRIU works in this guest at all: 'criu check', then a dump and restore of a
 # trivial counting loop that must keep counting afterwards.
 . /opt/vclock/tests/tap.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 42-preload: LD_PRELOAD=vclock-preload.so makes an unmodified libc program
 # stop making clock system calls for the clocks the page serves, shown by
 # counting them with strace -c with and without the shim; unserved clocks

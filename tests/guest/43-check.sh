@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 43-check: vclock-check in the guest, module loaded: libvclock (linked in,
 # each strategy; and libvclock.so through --lib) passes with the library
 # mapped, the kernel's own vDSO passes as the control, NONE mode is refused

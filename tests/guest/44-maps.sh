@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 44-maps: vclock-maps against /proc/PID/maps, field by field, for a ticker
 # mapped with each strategy; its decoding of the offset, its page table
 # (present, kind, cache modes), VmFlags, --json, and its errors.

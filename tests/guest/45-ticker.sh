@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 45-ticker: vclock-ticker's progress file and fd, its clean stop on SIGTERM
 # and SIGINT, --count and --duration, --no-map (no mapping, the system call,
 # module loaded all the same), and its verdict: exit 1 when the clock it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 48-icount: vclock-icount in the guest, against a static page and against
 # the real module. The budgets are asserted on the static page (--fake: the
 # same library, a file laid out as the module's pages, whose mode the tool

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # 49-kselftest-timers: the kernel's own timers selftests as third-party
 # oracles of the library. They are built from Debian's linux-source package
 # (vm/kernel-source), not kept in this tree. inconsistency-check reads one
@@ -19,7 +20,7 @@ secs=2
 [ -n "${VCLOCK_LONG:-}" ] && secs=10
 
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
-[ -x $dir/inconsistency-check ] || { echo "Bail out! $dir/inconsistency-check missing (vm/kernel-source)"; exit 1; }
+[ -x $dir/inconsistency-check ] || { echo "Bail out! $dir/inconsistency-check missing: make check builds it (or make KSRC_TOOLS=1)"; exit 1; }
 orig=$(cat $cs/current_clocksource)
 avail=$(cat $cs/available_clocksource)
 

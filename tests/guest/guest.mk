@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/guest/guest.mk - the in-guest suites (included by the top Makefile).
 #
 # A suite is one program emitting TAP, named by its run number: run-suites
@@ -25,20 +26,23 @@ $(G)/tests/suites/%: tests/guest/%.sh
 	@install -D -m 755 $< $@
 $(G)/tests/suites/%: tests/guest/%.c $(TEST_HDRS) $(VDSO_HDRS) $(TEST_LIB) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LIB) $(SUITE_LIBS_$*)
+	$(call say,CC)$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LIB) $(SUITE_LIBS_$*)
 
 # 46-getcpu also runs on the host, against the library's sources under
 # ASan/UBSan (libvclock.so is what it looks __vdso_getcpu up in).
 $(B)/unit/getcpu: tests/guest/46-getcpu.c $(TEST_HDRS) $(VDSO_HDRS) $(VDSO_SRCS) $(TEST_LIB_SAN) \
 		$(LIBVCLOCK_SO)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) $(TEST_LIB_SAN) -lpthread -ldl
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) $(TEST_LIB_SAN) -lpthread -ldl
 UNIT_TESTS += $(B)/unit/getcpu
 
 # The kernel's timers selftests, built for the guest as third-party oracles
 # of the library (49-kselftest-timers), with their own flags: not our code.
+# Only with KSRC_TOOLS=1 (the goals that run the suites, top Makefile).
 KSELFTEST_TIMERS := inconsistency-check
+ifeq ($(KSRC_TOOLS),1)
 GUEST_FILES += $(patsubst %,$(G)/oracles/timers/%,$(KSELFTEST_TIMERS))
+endif
 $(G)/oracles/timers/%: $(KSRC)/package
 	@mkdir -p $(@D)
-	$(CC) -O2 -w -o $@ $(KSRC)/linux/tools/testing/selftests/timers/$*.c -lrt
+	$(call say,CC)$(CC) -O2 -w -o $@ $(KSRC)/linux/tools/testing/selftests/timers/$*.c -lrt

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/helpers/helpers.mk - programs the tests run (included by the top
 # Makefile). Built into $(B)/tests; the guest gets them in tests/helpers.
 #
@@ -8,16 +9,16 @@
 
 $(B)/tests/vclock-clockloop: tests/helpers/clockloop.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $<
 $(B)/tests/libvclock-broken.so: tests/helpers/broken_vdso.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
+	$(call say,CC)$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
 $(B)/tests/map_holder: tests/helpers/map_holder.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $<
 $(B)/tests/vclock-as-user: tests/helpers/as_user.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(call say,CC)$(CC) $(CFLAGS) -o $@ $<
 
 $(G)/tests/helpers/%: $(B)/tests/%
 	@install -D -m 755 $< $@

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/lib/lib.mk - the test library (included by the top Makefile, which
 # names it TEST_LIB, TEST_LIB_SAN and TEST_HDRS for the test programs).
 #
@@ -14,22 +15,22 @@ TEST_LIB_SAN_OBJS := $(patsubst tests/lib/%.c,$(B)/obj/tests/lib-san/%.o,$(TEST_
 
 $(B)/obj/tests/lib/%.o: tests/lib/%.c $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+	$(quiet)$(CC) $(TEST_CFLAGS) -c -o $@ $<
 $(B)/obj/tests/lib-san/%.o: tests/lib/%.c $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+	$(quiet)$(CC) $(UNIT_CFLAGS) -c -o $@ $<
 $(B)/obj/tests/lib-san/proc_maps.o: userspace/proc_maps.c $(US_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+	$(quiet)$(CC) $(UNIT_CFLAGS) -c -o $@ $<
 
 $(TEST_LIB): $(TEST_LIB_OBJS) $(B)/obj/userspace/proc_maps.o
 	@mkdir -p $(@D)
 	@rm -f $@
-	ar rcs $@ $^
+	$(quiet)ar rcs $@ $^
 $(TEST_LIB_SAN): $(TEST_LIB_SAN_OBJS)
 	@mkdir -p $(@D)
 	@rm -f $@
-	ar rcs $@ $^
+	$(quiet)ar rcs $@ $^
 
 $(G)/tests/lib/vclock-module.sh: tests/lib/vclock-module.sh
 	@install -D -m 644 $< $@

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # vclock-module.sh - for in-guest shell suites that unload the module to
 # test the fallback path (busybox sh; sourced). Other suites run in the same
 # boot: put the module back as it was found, with the parameters vm/run

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench_json_test: the JSON the guest-only tools write, against doc/schema/
 # (tests/unit/json_schema_check.py), from one boot of the current generation
 # ($VCLOCK_GEN): vclock-bench -o as root (with -s) and --json as uid 1000;

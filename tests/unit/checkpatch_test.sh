@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Host test: the kernel's own scripts/checkpatch.pl --strict on every file of
 # kmod/ (fetched by vm/kernel-source from Debian's linux-source package). Two
 # kinds of report are expected and allowed, nothing else:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # icount-budgets: the instruction budgets of libvclock's fast path (the README's
 # "Instructions per call"),
 # counted exactly by vclock-icount --fake --check (ptrace single-stepping, a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Host test of the real-hardware paths, against the headers of the current
 # generation ($VCLOCK_GEN, default 6.1; build only, nothing is loaded):
 #   - make install DESTDIR=x and make -C kmod install INSTALL_MOD_PATH=x stage

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # json_schema_test: the tools' JSON on the host against doc/schema/ (with
 # tests/unit/json_schema_check.py): vclock-check --json unavailable (no
 # module), passing (--allow-fallback, the kernel's vDSO) and failing (a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # libvclock-elf: what binutils say about build/lib/libvclock.so and
 # libvclock.a: built like a vDSO (no NEEDED, no undefined symbols, no
 # relocations against symbols, both hash styles), exporting exactly the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # readme_messages_test: every message the README's Troubleshooting section
 # quotes (- *"message"*: ...) is what a tool really prints. Each quoted
 # message has a trigger below that makes the tool print it; the message,

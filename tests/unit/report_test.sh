@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Host test of make report's parts on the current generation ($VCLOCK_GEN):
 # vm/report boots it, vclock-report and vclock-report-criu answer every
 # fact, and report.md / report.json hold them with their provenance. What

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Host test of tests/summarize: synthetic TAP streams in, the verdict out.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # tools-host: the built tools on the host, where /dev/vclock does not exist:
 # CLI conventions (--help, --version, bad options, the one exit status
 # table of cli_common.h in every --help and in the README, the codes each

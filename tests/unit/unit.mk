@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/unit/unit.mk - the host unit tests (included by the top Makefile):
 # the pure user-space code under ASan/UBSan (UNIT_CFLAGS), the built
 # products on the host, and the harness itself. Each is a program or a
@@ -6,34 +7,40 @@
 # The reader's arithmetic and seqcount on a synthetic page in memory.
 $(B)/unit/reader-math: tests/unit/reader_math.c tests/unit/seq_writer.h $(VDSO_HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< -lpthread
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ $< -lpthread
 
 # The whole library without a module: fallback results and the retry policy.
 $(B)/unit/lib-fallback: tests/unit/lib_fallback.c $(VDSO_SRCS) $(VDSO_HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
 
 # The mapped path without the module: a regular file is /dev/vclock in a
 # private mount namespace (skips itself where namespaces are not allowed).
 $(B)/unit/lib-fakedev: tests/unit/lib_fakedev.c tests/unit/seq_writer.h $(VDSO_SRCS) $(VDSO_HDRS) \
 		$(TEST_HDRS) $(TEST_LIB_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) $(TEST_LIB_SAN) -lpthread
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) $(TEST_LIB_SAN) -lpthread
 
 # The timekeeper's line arithmetic (kmod/vclock_tk_line.h), pure.
 $(B)/unit/tk-line: tests/unit/tk_line_test.c kmod/vclock_tk_line.h $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -I$(TOP)/kmod -o $@ $<
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -I$(TOP)/kmod -o $@ $<
 
 # Which file the library maps for VCLOCK_DEVICE (its /proc/self/environ reader).
 $(B)/unit/lib-devpath: tests/unit/lib_devpath.c $(VDSO_SRCS) $(VDSO_HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ $< $(VDSO_SRCS) -lpthread
+
+# vclock-bench's verdicts on known per-repetition ratios (bench_stats.c).
+$(B)/unit/bench-verdict: tests/unit/bench_verdict_test.c userspace/bench_stats.c \
+		userspace/bench_stats.h $(TEST_HDRS)
+	@mkdir -p $(@D)
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ $< userspace/bench_stats.c
 
 # The test programs' option table (tests/lib/test_options.c).
 $(B)/unit/test-options: tests/unit/test_options_test.c $(TEST_HDRS) $(TEST_LIB_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(TEST_LIB_SAN)
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ $< $(TEST_LIB_SAN)
 
 # readelf on libvclock.so: no NEEDED, no undefined symbols, exact exports.
 $(B)/unit/libvclock-elf: tests/unit/libvclock-elf.sh $(LIBVCLOCK_SO) $(LIBVCLOCK_A)
@@ -42,17 +49,17 @@ $(B)/unit/libvclock-elf: tests/unit/libvclock-elf.sh $(LIBVCLOCK_SO) $(LIBVCLOCK
 # The tools' pure parts.
 $(B)/unit/proc-maps: tests/unit/proc_maps_test.c userspace/proc_maps.c $(US_HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/proc_maps_test.c userspace/proc_maps.c
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/proc_maps_test.c userspace/proc_maps.c
 $(B)/unit/names-options: tests/unit/names_test.c userspace/vclock_names.c $(US_HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/names_test.c userspace/vclock_names.c -lm
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/names_test.c userspace/vclock_names.c -lm
 $(B)/unit/timespec-math: tests/unit/timespec_test.c $(US_HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/timespec_test.c
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/timespec_test.c
 $(B)/unit/elf-lookup: tests/unit/elf_lookup_test.c userspace/elf_lookup.c $(US_HDRS) $(TEST_HDRS) \
 		$(LIBVCLOCK_SO)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/elf_lookup_test.c userspace/elf_lookup.c -ldl
+	$(call say,CC)$(CC) $(UNIT_CFLAGS) -o $@ tests/unit/elf_lookup_test.c userspace/elf_lookup.c -ldl
 
 # The built tools on the host, where /dev/vclock is absent: CLI conventions,
 # fallback behaviour, the preload shim, vclock-check against the real vDSO.
@@ -94,4 +101,8 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
-	      $(B)/unit/checkpatch_test $(B)/unit/gen_tree_test
+	      $(B)/unit/gen_tree_test $(B)/unit/bench-verdict $(B)/unit/spdx_test
+# checkpatch_test needs the kernel's source (KSRC_TOOLS=1, top Makefile).
+ifeq ($(KSRC_TOOLS),1)
+UNIT_TESTS += $(B)/unit/checkpatch_test
+endif

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Host test of vm/run: one-threaded TCG by default, exit status, --add, the guest kernel, a hung guest
-# killed at its timeout with no qemu left behind and its NMI backtrace shown,
-# a guest that panics, and run-suites' time limit with its hang report.
+# SPDX-License-Identifier: GPL-2.0
+# Host test of vm/run: one-threaded TCG by default, exit status, --add, the
+# guest kernel, a hung guest killed at its timeout with no qemu left behind
+# and its NMI backtrace shown, a guest that panics, and run-suites' time
+# limit with its hang report.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
@@ -26,6 +28,17 @@ f=$(mktemp); echo "added $$" >"$f"
 out=$("$run" --add "$f:/root/added.txt" -- cat /root/added.txt 2>&1)
 [ "$out" = "added $$" ] && ok "--add puts a host file into the guest" || { not_ok "--add puts a host file into the guest"; diag "$out"; }
 rm -f "$f"
+
+# --interactive: CMD reads vm/run's standard input (here a pipe, as a
+# terminal would type it); without it, CMD's input is empty.
+out=$(printf 'echo typed-$((6 * 7))\nexit 3\n' | "$run" --interactive -- sh 2>&1)
+rc=$?
+[ $rc -eq 3 ] && echo "$out" | grep -q 'typed-42' && ok "--interactive: sh reads the input (typed-42, exit 3)" ||
+	{ not_ok "--interactive: sh reads the input (exit $rc)"; diag "$out"; }
+out=$(echo 'echo not-read' | "$run" -- sh 2>&1)
+rc=$?
+[ $rc -eq 0 ] && ! echo "$out" | grep -q 'not-read' && ok "without --interactive the command's input is empty" ||
+	{ not_ok "without --interactive the command's input is empty (exit $rc)"; diag "$out"; }
 
 # Its own TMPDIR, so that only this runner's qemu (its work directory is on
 # the command line) is looked for, not another guest running on the host.
