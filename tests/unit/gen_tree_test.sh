@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Host test of the tree generation (vm/gen, KTREE=DIR) on fake kernel trees:
 # the errors it must give before anything boots (no KTREE, no bzImage,
 # another architecture, options of vm/kconfig/required missing, each named),
