@@ -257,7 +257,7 @@ static void write_json(FILE *f, const struct criu_run *r, const struct provenanc
 	}
 	fprintf(f, ",\n  \"available\": true, \"rounds\": %d, \"warmup_rounds\": 1, \"order\": \"rotating\",\n",
 		r->rounds);
-	fprintf(f, "  \"workload\": \"vclock-ticker --interval-us 2000; with: --strategy fault on "
+	fprintf(f, "  \"workload\": \"vclock-ticker --interval 2ms; with: --strategy fault on "
 		"/dev/vclock, criu -L the plugin; file: --strategy fault on /proc/vclock, criu -L "
 		"an empty directory; without: --no-map\",\n");
 	fprintf(f, "  \"failed_round_trips\": %d", r->failed);

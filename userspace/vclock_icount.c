@@ -498,7 +498,7 @@ static int print_tap(void)
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [options]\n"
+	printf("Usage: %s [OPTION]...\n"
 	       "Exact instructions per clock call (ptrace single-stepping, entry to ret):\n"
 	       "libvclock in HPET and TSC mode, the preload shim, glibc, the kernel's vDSO\n"
 	       "and a minimal reference reader.\n\n"
@@ -506,13 +506,19 @@ static void usage(const char *prog)
 	       "                        (no module needed; the tool sets the page's mode)\n"
 	       "  -l, --lib PATH        libvclock.so (default /opt/vclock/lib/libvclock.so)\n"
 	       "  -p, --preload PATH    the shim (default /opt/vclock/lib/vclock-preload.so)\n"
-	       "  -c, --check           TAP: each budgeted count against its budget\n"
+	       "      --check           TAP: each budgeted count against its budget\n"
 	       "  -j, --json            JSON instead of the table\n"
 	       "  -o, --output FILE     also write the JSON to FILE\n"
-	       "  -h, --help, -V, --version\n\n"
-	       "Against the module it needs root to switch the counter mode.\n"
-	       "Exit: 0 counted (--check: all within budget), 1 over budget or a count\n"
-	       "failed, 2 usage, 3 /dev/vclock or the library not available.\n", prog);
+	       "  -h, --help            show this help\n"
+	       "  -V, --version         show the version\n\n"
+	       "Against the module it needs root to switch the counter mode.\n\n", prog);
+	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
+		"counted (--check: all within budget)",
+		"a count over its budget, or a count failed",
+		"a bad option or argument",
+		"/dev/vclock or the library not available",
+		"the JSON file (-o) could not be written",
+	});
 }
 
 static void read_clocksource(char *buf, size_t size)
@@ -584,11 +590,13 @@ static int hold_updates(void)
 	return 0;
 }
 
+static const char *const prog = "vclock-icount";
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "fake", no_argument, NULL, 'f' }, { "lib", required_argument, NULL, 'l' },
-		{ "preload", required_argument, NULL, 'p' }, { "check", no_argument, NULL, 'c' },
+		{ "preload", required_argument, NULL, 'p' }, { "check", no_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -599,19 +607,21 @@ int main(int argc, char **argv)
 	char cs[32];
 	pid_t pid;
 
-	while ((c = getopt_long(argc, argv, "fl:p:cjo:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fl:p:jo:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': use_fake = 1; break;
 		case 'l': lib = optarg; break;
 		case 'p': pre = optarg; break;
-		case 'c': check = 1; break;
+		case 'k': check = 1; break;
 		case 'j': json = 1; break;
 		case 'o': out = optarg; break;
-		case 'h': usage(argv[0]); return 0;
-		case 'V': cli_print_version(argv[0]); return 0;
-		default: return cli_usage_error(argv[0], "unknown option");
+		case 'h': usage(prog); return 0;
+		case 'V': cli_print_version(prog); return 0;
+		default: return cli_usage_error(prog, "bad option");
 		}
 	}
+	if (optind < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
 	read_clocksource(cs, sizeof(cs));
 	if (use_fake) {
 		err = enter_fake_device();
@@ -621,14 +631,14 @@ int main(int argc, char **argv)
 				       strerror(-err));
 				return 0;
 			}
-			fprintf(stderr, "%s: no fake device: %s\n", argv[0], strerror(-err));
+			fprintf(stderr, "%s: no fake device: %s\n", prog, strerror(-err));
 			return EXIT_UNAVAILABLE;
 		}
 		fake_init();
 	}
 	else if ((err = hold_updates()))
 		fprintf(stderr, "%s: the module's update interval stays as it is (%s: %s): a stepped\n"
-			"call may retry until it is not counted\n", argv[0], PARAM_UPDATE, strerror(-err));
+			"call may retry until it is not counted\n", prog, PARAM_UPDATE, strerror(-err));
 	pin_to_this_cpu();
 	fflush(stdout);
 	pid = fork();
@@ -648,7 +658,7 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			_exit(0);
 		}
-		fprintf(stderr, "%s: ptrace: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "%s: ptrace: %s\n", prog, strerror(errno));
 		_exit(EXIT_UNAVAILABLE);
 	}
 	raise(SIGSTOP);
@@ -659,8 +669,8 @@ int main(int argc, char **argv)
 		FILE *f = fopen(out, "w");
 
 		if (!f) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", argv[0], out, strerror(errno));
-			_exit(1);
+			fprintf(stderr, "%s: cannot write %s: %s\n", prog, out, strerror(errno));
+			_exit(EXIT_OUTPUT);
 		}
 		print_json(f, cs);
 		fclose(f);

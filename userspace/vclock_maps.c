@@ -62,8 +62,8 @@ static void usage(void)
 	       "\n"
 	       "  -j, --json            one JSON object (VMA and page objects one per line,\n"
 	       "                        provenance; doc/schema/vclock-maps.schema.json)\n"
-	       "  -m, --map STRATEGY    with 'self': first map /dev/vclock in this process\n"
-	       "                        through libvclock with STRATEGY (fault remap split\n"
+	       "  -s, --strategy NAME   with 'self': first map /dev/vclock in this process\n"
+	       "                        through libvclock with NAME (fault remap split\n"
 	       "                        mixed) and read the clock once\n"
 	       "  -h, --help            show this help\n"
 	       "  -V, --version         show the version\n"
@@ -85,7 +85,7 @@ static int parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "map", required_argument, NULL, 'm' },
+		{ "strategy", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -93,12 +93,12 @@ static int parse_options(int argc, char **argv)
 	unsigned long pid;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jm:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "js:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt.json = true;
 			break;
-		case 'm':
+		case 's':
 			if (cli_strategy_arg(prog, optarg, true, &opt.map_strategy))
 				return EXIT_USAGE;
 			opt.map = true;
@@ -119,12 +119,12 @@ static int parse_options(int argc, char **argv)
 		return cli_usage_error(prog, "'%s' is not a PID", argv[optind]);
 	}
 	if (opt.map && !opt.self)
-		return cli_usage_error(prog, "--map works with 'self' only");
+		return cli_usage_error(prog, "--strategy works with 'self' only");
 	snprintf(opt.pidstr, sizeof(opt.pidstr), "%d", (int)opt.pid);
 	return 0;
 }
 
-/* --map: this process maps /dev/vclock and reads through it once. */
+/* --strategy: this process maps /dev/vclock and reads through it once. */
 static int map_self(void)
 {
 	struct timespec ts;

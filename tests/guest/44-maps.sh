@@ -10,7 +10,7 @@
 start_ticker() {
 	tout=/tmp/maps-ticker.$1
 	rm -f $tout
-	vclock-ticker -s $1 -i 2000 -o $tout >/dev/null 2>&1 &
+	vclock-ticker -s $1 -i 2ms -w $tout >/dev/null 2>&1 &
 	tpid=$!
 	_i=0
 	while ! grep -q running=1 $tout 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
@@ -106,9 +106,9 @@ done
 vm=$(vclock-maps self 2>&1); rc=$?
 [ $rc -eq 3 ] && echo "$vm" | grep -q 'has no /dev/vclock or /proc/vclock mapping' &&
 	ok "vclock-maps self without a mapping: exit 3, says so" || { not_ok "vclock-maps self: exit $rc"; diag "$vm"; }
-vm=$(vclock-maps --map split self 2>&1); rc=$?
+vm=$(vclock-maps --strategy split self 2>&1); rc=$?
 [ $rc -eq 0 ] && [ "$(echo "$vm" | grep -c '^vma .*/dev/vclock$')" -eq 2 ] &&
-	ok "vclock-maps --map split self: two VMAs of its own" || { not_ok "vclock-maps --map split self: exit $rc"; diag "$vm"; }
+	ok "vclock-maps --strategy split self: two VMAs of its own" || { not_ok "vclock-maps --strategy split self: exit $rc"; diag "$vm"; }
 echo "$vm" | grep -q '\[vvar' && echo "$vm" | grep -q '\[vdso\]' &&
 	ok "text output shows [vvar] and [vdso] for contrast" || not_ok "contrast lines"
 # v6.13 split the kernel's own [vvar]: the clock pages (pvclock, hvclock,

@@ -13,7 +13,7 @@
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
 as_user=/opt/vclock/tests/helpers/vclock-as-user
 param=/sys/module/vclock/parameters/clock_mode
-bench="vclock-bench -r 3 -d 5"
+bench="vclock-bench -r 3 -d 5ms"
 [ "$(cat $param)" = hpet ] || echo "Bail out! the module is in $(cat $param) mode, this suite expects hpet"
 
 # row OUT METHOD: the table row of METHOD.
@@ -62,7 +62,7 @@ expect "uid 1000 --json: counter_mode not switchable, hpet at start" \
 expect "uid 1000 --json: vclock-hpet available" eval 'echo "$out" | grep -qF "\"vclock-hpet\": {\"available\": true"'
 
 # --- root, through the regular file /proc/vclock ---
-run env VCLOCK_DEVICE=/proc/vclock $bench -s
+run env VCLOCK_DEVICE=/proc/vclock $bench --mapping-costs
 expect "/proc/vclock: exit 0" [ $rc -eq 0 ]
 expect "/proc/vclock: vclock-hpet measured" measured "$out" vclock-hpet
 for s in fault remap split; do

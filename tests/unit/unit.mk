@@ -57,6 +57,7 @@ $(B)/unit/elf-lookup: tests/unit/elf_lookup_test.c userspace/elf_lookup.c $(US_H
 # The built tools on the host, where /dev/vclock is absent: CLI conventions,
 # fallback behaviour, the preload shim, vclock-check against the real vDSO.
 $(B)/unit/tools-host: tests/unit/tools-host.sh $(patsubst %,$(B)/bin/%,$(VCLOCK_TOOLS)) \
+		$(B)/bin/vclock-bench $(B)/bin/vclock-icount \
 		$(B)/lib/vclock-preload.so $(LIBVCLOCK_SO) $(B)/tests/vclock-clockloop \
 		$(B)/tests/libvclock-broken.so $(B)/facts
 	@install -D -m 755 $< $@
