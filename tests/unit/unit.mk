@@ -78,6 +78,10 @@ $(B)/unit/bench_json_test: $(wildcard doc/schema/*.json) tests/unit/json_schema_
 # vclock-bench --criu: the CRIU benchmark's statistics on known samples.
 $(B)/unit/bench_criu_test: $(B)/bin/vclock-bench doc/schema/vclock-criu-bench.schema.json
 
+# Every tool against the option and exit status table of doc/cli.md.
+$(B)/unit/cli_table_test: doc/cli.md $(patsubst %,$(B)/bin/%,$(VCLOCK_TOOLS)) $(B)/bin/vclock-bench \
+		$(B)/bin/vclock-icount $(B)/tests/libvclock-broken.so
+
 # The kernel's checkpatch.pl --strict on kmod/ (vm/kernel-source fetches it).
 $(B)/unit/checkpatch_test: $(KSRC)/package
 
@@ -92,4 +96,4 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
-	      $(B)/unit/checkpatch_test
+	      $(B)/unit/cli_table_test $(B)/unit/checkpatch_test
