@@ -50,6 +50,7 @@
 #include "bench_stats.h"
 #include "cli_common.h"
 #include "json_out.h"
+#include "module_params.h"
 #include "provenance.h"
 #include "vclock.h"
 #include "vclock_lib.h"
@@ -58,7 +59,7 @@
 
 #define MAX_REPS	101
 #define BATCH		64
-#define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
+#define PARAM_MODE	VCLOCK_PARAMS_DIR "clock_mode"
 #define TLB_SLOTS	64	/* QEMU's smallest software TLB (CPU_TLB_DYN_MIN_BITS 6) */
 
 enum method {
@@ -128,16 +129,10 @@ static double now_s(void)
 	return now_ns() * 1e-9;
 }
 
+/* The module's counter mode; put back as found when the tool ends (module_params.h). */
 static int set_mode(const char *mode)
 {
-	FILE *f = fopen(PARAM_MODE, "w");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fputs(mode, f) >= 0;
-	ok &= fclose(f) == 0;
-	return ok ? 0 : -EINVAL;
+	return mparam_set("clock_mode", mode);
 }
 
 /*
@@ -404,7 +399,7 @@ static void probe_modes(struct modes *md, const struct vclock_status *st)
 	et = set_mode("tsc");
 	md->can_switch = !(eh == -EACCES || eh == -EPERM) || !(et == -EACCES || et == -EPERM);
 	if (md->can_switch) {
-		set_mode("auto");
+		mparam_restore();
 		md->hpet = !eh;
 		md->tsc = !et;
 		snprintf(md->why_hpet, sizeof(md->why_hpet), "HPET mode unavailable");
@@ -531,7 +526,7 @@ static void run_methods(struct result *res, const struct opts *o)
 			res[m].calls += calls;
 		}
 	if (modes.can_switch)
-		set_mode("auto");
+		mparam_restore();
 	for (m = 0; m < NR_METHODS; m++)
 		if (res[m].available) {
 			summarize(&res[m], o->reps);
@@ -939,8 +934,9 @@ static void usage(const char *prog)
 	       "  -h, --help            show this help\n"
 	       "  -V, --version         show the version\n\n"
 	       "Switching the module's counter mode needs root: as root both the HPET and\n"
-	       "the TSC rows run; otherwise only the rows of the module's current mode.\n\n",
-	       prog, MAX_REPS);
+	       "the TSC rows run, and clock_mode is put back as it was found at the end, on\n"
+	       "an error and on SIGINT, SIGTERM or SIGHUP; otherwise only the rows of the\n"
+	       "module's current mode run.\n\n", prog, MAX_REPS);
 	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
 		"measured",
 		"(--criu) a round trip failed, or SAMPLES is missing or bad",

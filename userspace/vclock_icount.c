@@ -53,13 +53,14 @@
 
 #include "cli_common.h"
 #include "elf_lookup.h"
+#include "module_params.h"
 #include "vclock.h"
 #include "vclock_read.h"
 
 #define ICOUNT_RUNS	5
 #define ICOUNT_MAX_STEPS	1000
-#define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
-#define PARAM_UPDATE	"/sys/module/vclock/parameters/update_us"
+#define PARAM_MODE	VCLOCK_PARAMS_DIR "clock_mode"
+#define PARAM_UPDATE	VCLOCK_PARAMS_DIR "update_us"
 /*
  * update_us while counting: long enough for a stepped call (40 steps of a
  * millisecond or two), short enough that a second boundary (the carry,
@@ -511,7 +512,9 @@ static void usage(const char *prog)
 	       "  -o, --output FILE     also write the JSON to FILE\n"
 	       "  -h, --help            show this help\n"
 	       "  -V, --version         show the version\n\n"
-	       "Against the module it needs root to switch the counter mode.\n\n", prog);
+	       "Against the module it needs root to switch the counter mode and to hold\n"
+	       "update_us while counting; both are put back as found at the end, on an\n"
+	       "error and on SIGINT, SIGTERM or SIGHUP.\n\n", prog);
 	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
 		"counted (--check: all within budget)",
 		"a count over its budget, or a count failed",
@@ -552,20 +555,11 @@ static void pin_to_this_cpu(void)
 /* ---- holding the module's updates while counting ------------------------- */
 
 
-static void release_updates(void)
-{
-	if (saved_update_us[0])
-		set_param(PARAM_UPDATE, saved_update_us);
-}
-
-static void release_on_signal(int sig)
-{
-	release_updates();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* update_us at its maximum (root); 0, or -errno when it stays as it is. */
+/*
+ * update_us at its maximum (root); 0, or -errno when it stays as it is.
+ * clock_mode, which the counting child switches, and update_us are put
+ * back as found when this process ends, also on SIGINT, SIGTERM, SIGHUP.
+ */
 static int hold_updates(void)
 {
 	FILE *f = fopen(PARAM_UPDATE, "r");
@@ -580,13 +574,12 @@ static int hold_updates(void)
 	}
 	fclose(f);
 	old[strcspn(old, "\n")] = 0;
-	err = set_param(PARAM_UPDATE, HOLD_UPDATE_US);
+	err = mparam_save("clock_mode");
+	if (!err)
+		err = mparam_set("update_us", HOLD_UPDATE_US);
 	if (err)
 		return err;
 	snprintf(saved_update_us, sizeof(saved_update_us), "%s", old);
-	signal(SIGTERM, release_on_signal);
-	signal(SIGINT, release_on_signal);
-	signal(SIGHUP, release_on_signal);
 	return 0;
 }
 
@@ -642,15 +635,10 @@ int main(int argc, char **argv)
 	pin_to_this_cpu();
 	fflush(stdout);
 	pid = fork();
-	if (pid < 0) {
-		release_updates();
+	if (pid < 0)
 		return 1;
-	}
-	if (pid > 0) {
-		ret = trace(pid);
-		release_updates();
-		return ret;
-	}
+	if (pid > 0)
+		return trace(pid);
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0)) {
 		if (check) {
 			printf("TAP version 13\n1..0 # SKIP ptrace not allowed here: %s\n",
