@@ -93,7 +93,7 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/libvclock-elf $(B)/unit/test-options $(B)/unit/proc-maps $(B)/unit/names-options \
 	      $(B)/unit/timespec-math $(B)/unit/elf-lookup $(B)/unit/tools-host \
 	      $(B)/unit/icount-budgets $(B)/unit/json_schema_test $(B)/unit/summarize_test \
-	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
+	      $(B)/unit/vm_run_test $(B)/unit/vm_run_options_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
 	      $(B)/unit/cli_table_test $(B)/unit/checkpatch_test
