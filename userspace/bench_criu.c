@@ -247,8 +247,8 @@ static void json_comparison(FILE *f, const struct comparison *cmp, const struct 
 static void write_json(FILE *f, const struct criu_run *r, const struct provenance *prov,
 		       double target, const struct criu_ratios *q)
 {
-	fprintf(f, "{\n  \"provenance\": ");
-	provenance_json(f, prov);
+	fprintf(f, "{\n  ");
+	provenance_envelope(f, "vclock-criu-bench", 1, "vclock-bench", prov);
 	if (r->skip[0]) {
 		fprintf(f, ",\n  \"available\": false, \"why\": ");
 		json_str(f, r->skip);

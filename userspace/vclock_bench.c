@@ -821,8 +821,8 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 	char clk[32];
 	int m, first = 1;
 
-	fprintf(f, "{\n  \"provenance\": ");
-	provenance_json(f, &prov);
+	fprintf(f, "{\n  ");
+	provenance_envelope(f, "vclock-bench", 1, "vclock-bench", &prov);
 	fprintf(f, ",\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
 	       short_clock_name(o->clock, clk, sizeof(clk)), o->reps, o->seconds, o->threads);
 	fprintf(f, "  \"methods\": {");

@@ -413,9 +413,8 @@ static void print_json(const struct clock_api *api, const char *verdict, const c
 	size_t i;
 
 	provenance_collect(&prov);
-	printf("{\"tool\":\"%s\",\"version\":\"%s\",\"provenance\":", prog,
-	       VCLOCK_TOOLS_VERSION);
-	provenance_json(stdout, &prov);
+	putchar('{');
+	provenance_envelope(stdout, prog, 1, prog, &prov);
 	printf(",\n\"library\":{\"name\":");
 	json_str(stdout, api->name);
 	if (lib.has_status)

@@ -54,6 +54,7 @@
 #include "cli_common.h"
 #include "elf_lookup.h"
 #include "module_params.h"
+#include "provenance.h"
 #include "vclock.h"
 #include "vclock_read.h"
 
@@ -455,9 +456,14 @@ static void print_table(const char *clocksource)
 	}
 }
 
+/* The facts as this process found them, before it changed a parameter. */
+static struct provenance prov;
+
 static void print_json(FILE *f, const char *clocksource)
 {
-	fprintf(f, "{\n  \"clocksource\": \"%s\", \"runs\": %d, \"max_steps\": %d, \"update_us_held\": %s,\n  \"counts\": [",
+	fprintf(f, "{\n  ");
+	provenance_envelope(f, "vclock-icount", 1, "vclock-icount", &prov);
+	fprintf(f, ",\n  \"clocksource\": \"%s\", \"runs\": %d, \"max_steps\": %d, \"update_us_held\": %s,\n  \"counts\": [",
 		clocksource, ICOUNT_RUNS, ICOUNT_MAX_STEPS, saved_update_us[0] ? HOLD_UPDATE_US : "null");
 	for (int i = 0; i < nr_rows; i++) {
 		fprintf(f, "%s\n    {\"method\": \"%s\", \"call\": \"%s\", \"mode\": \"%s\", \"instructions\": ",
@@ -616,6 +622,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
 	read_clocksource(cs, sizeof(cs));
+	provenance_collect(&prov);
 	if (use_fake) {
 		err = enter_fake_device();
 		if (err) {

@@ -428,9 +428,8 @@ static void print_json(const struct target *t)
 	size_t i;
 
 	provenance_collect(&prov);
-	printf("{\"tool\":\"%s\",\"version\":\"%s\",\"provenance\":", prog,
-	       VCLOCK_TOOLS_VERSION);
-	provenance_json(stdout, &prov);
+	putchar('{');
+	provenance_envelope(stdout, prog, 1, prog, &prov);
 	printf(",\n\"pid\":%s,\"comm\":", opt.pidstr);
 	json_str(stdout, t->comm);
 	printf(",\"nr_vmas\":%zu,\"nr_pages\":%u,\"page_table_error\":", t->nr_vclock,

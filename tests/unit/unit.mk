@@ -70,6 +70,7 @@ $(B)/unit/icount-budgets: tests/unit/icount-budgets.sh $(B)/bin/vclock-icount $(
 
 # The tools' JSON against doc/schema/ (tests/unit/json_schema_check.py).
 $(B)/unit/json_schema_test: $(B)/tests/map_holder $(B)/bin/vclock-check $(B)/bin/vclock-maps \
+		$(B)/bin/vclock-icount $(LIBVCLOCK_SO) $(B)/lib/vclock-preload.so \
 		$(wildcard doc/schema/*.json) tests/unit/json_schema_check.py
 
 # vclock-bench's and vclock-maps' JSON from one guest boot against doc/schema/.
