@@ -222,24 +222,23 @@ static void provenance_json(FILE *f, const struct provenance *p)
 	field(f, "kernel_cmdline", p->cmdline, false);
 	field(f, "module", p->module, false);
 	field(f, "module_srcversion", p->module_srcversion, false);
-	fprintf(f, "\"module_params\":");
-	if (p->nr_params) {
-		putc('{', f);
-		for (int i = 0; i < p->nr_params; i++) {
-			fprintf(f, "%s\"%s\":", i ? "," : "", p->params[i].name);
-			json_str(f, p->params[i].value);
-		}
-		fprintf(f, "},");
-	} else {
-		fprintf(f, "null,");
-	}
 	field(f, "criu", p->criu, false);
 	field(f, "qemu", p->qemu, false);
 	field(f, "accel", p->accel, false);
 	field(f, "date", p->date, false);
 	field(f, "host_cpu", p->host_cpu, false);
 	field(f, "cpu", p->cpu, false);
-	fprintf(f, "\"guest\":%s}", p->guest ? "true" : "false");
+	fprintf(f, "\"guest\":%s,\"module_params\":", p->guest ? "true" : "false");
+	if (p->nr_params) {
+		for (int i = 0; i < p->nr_params; i++) {
+			fprintf(f, "%c\"%s\":", i ? ',' : '{', p->params[i].name);
+			json_str(f, p->params[i].value);
+		}
+		putc('}', f);
+	} else {
+		fprintf(f, "null");
+	}
+	putc('}', f);
 }
 
 void provenance_envelope(FILE *f, const char *schema, int version, const char *tool,
