@@ -823,7 +823,7 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 
 	fprintf(f, "{\n  ");
 	provenance_envelope(f, "vclock-bench", 1, "vclock-bench", &prov);
-	fprintf(f, ",\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
+	fprintf(f, ",\n  \"clock\": \"%s\", \"reps\": %d, \"rep_duration_s\": %g, \"threads\": %d,\n",
 	       short_clock_name(o->clock, clk, sizeof(clk)), o->reps, o->seconds, o->threads);
 	fprintf(f, "  \"methods\": {");
 	for (m = 0; m < NR_METHODS; m++) {

@@ -378,14 +378,17 @@ static void json_vmflags(const char *flags)
 	printf("]");
 }
 
-/* The maps fields, spelled exactly as /proc/PID/maps spells them. */
+/*
+ * The maps fields as /proc/PID/maps has them, numbers in hex with 0x (as
+ * every hex string of the tools' JSON), sizes in KiB (smaps' "kB").
+ */
 static void json_maps_fields(const struct maps_entry *e)
 {
-	printf("\"start\":\"%08lx\",\"end\":\"%08lx\",\"perms\":\"%s\",\"offset\":\"%08llx\","
+	printf("\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"perms\":\"%s\",\"offset\":\"0x%llx\","
 	       "\"dev\":\"%02x:%02x\",\"inode\":%lu,\"path\":", e->start, e->end, e->perms,
 	       e->offset, e->dev_major, e->dev_minor, e->inode);
 	json_str(stdout, e->path);
-	printf(",\"size_kb\":%lu,\"rss_kb\":%lu,", e->size_kb, e->rss_kb);
+	printf(",\"size_kib\":%lu,\"rss_kib\":%lu,", e->size_kb, e->rss_kb);
 	json_vmflags(e->vmflags);
 }
 
@@ -400,7 +403,7 @@ static void json_pages(const struct target *t, const struct maps_entry *e)
 		p = &t->pages[i];
 		if (p->vma_start != e->start)
 			continue;
-		printf("%s\n   {\"index\":%u,\"addr\":\"%llx\",\"kind\":\"%s\",\"present\":%s,"
+		printf("%s\n   {\"index\":%u,\"addr\":\"0x%llx\",\"kind\":\"%s\",\"present\":%s,"
 		       "\"requested\":\"%s\",", idx ? "," : "", idx, (unsigned long long)p->addr,
 		       vclock_page_name(p->page), p->present ? "true" : "false",
 		       vclock_cache_name(p->requested));

@@ -75,7 +75,7 @@ for s in fault remap split mixed; do
 		{ not_ok "$s: pages '$got', want '$(expect_pages $s)'"; diag "$vm"; }
 
 	js=$(vclock-maps --json $tpid 2>&1); rc=$?
-	jstarts=$(echo "$js" | grep '"path":"/dev/vclock"' | sed 's/.*"start":"\([0-9a-f]*\)".*/\1/' | tr '\n' ' ')
+	jstarts=$(echo "$js" | grep '"path":"/dev/vclock"' | sed 's/.*"start":"0x\([0-9a-f]*\)".*/\1/' | tr '\n' ' ')
 	mstarts=$(echo "$maps" | sed 's/-.*//' | tr '\n' ' ')
 	[ $rc -eq 0 ] && [ "$jstarts" = "$mstarts" ] && ok "$s: --json VMA starts $jstarts" ||
 		{ not_ok "$s: --json starts '$jstarts', maps '$mstarts'"; diag "$js"; }
