@@ -80,6 +80,7 @@ static int read_line(const char *path, char *buf, size_t size)
 
 	if (!f)
 		return -errno;
+	buf[0] = 0;
 	if (!fgets(buf, (int)size, f))
 		err = -EIO;
 	fclose(f);
@@ -115,14 +116,16 @@ static struct saved_param *find_saved(const char *path)
 int mparam_save(const char *name)
 {
 	struct saved_param *p;
+	char path[sizeof(p->path)];
 	int err;
 
+	snprintf(path, sizeof(path), VCLOCK_PARAMS_DIR "%s", name);
+	if (find_saved(path))
+		return 0;
 	if (nr_saved >= MAX_SAVED)
 		return -ENOSPC;
 	p = &saved[nr_saved];
-	snprintf(p->path, sizeof(p->path), VCLOCK_PARAMS_DIR "%s", name);
-	if (find_saved(p->path))
-		return 0;
+	memcpy(p->path, path, sizeof(path));
 	err = read_line(p->path, p->value, sizeof(p->value));
 	if (err)
 		return err;
