@@ -136,7 +136,7 @@ _ticker_more() { [ "$(ticker_value count)" -gt "$count_after" ]; }
 _ticker_stopped() { [ "$(ticker_value running)" = 0 ] && _cr_pid_gone; }
 cr_prepare ticker
 CR_READY=$CR_DIR/progress
-if cr_start vclock-ticker --strategy fault --interval-us 2000 --out "$CR_DIR/progress"; then
+if cr_start vclock-ticker --strategy fault --interval 2ms --progress "$CR_DIR/progress"; then
 	if cr_roundtrip kill; then
 		count_after=$(ticker_value count)
 		cr_wait_for _ticker_more && ok "ticker: counts on after the restore ($count_after -> $(ticker_value count))" ||

@@ -49,11 +49,11 @@ t=$(stat -c '%F %s %a' /proc/vclock 2>/dev/null)
 
 # The tools through the library: it maps /proc/vclock (VCLOCK_DEVICE), and
 # vclock-maps shows and queries that mapping.
-out=$(vclock-maps --map fault self 2>&1); rc=$?
+out=$(vclock-maps --strategy fault self 2>&1); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q ' /proc/vclock$' &&
 	echo "$out" | grep -qE '^ +[0-9]+ +[0-9a-f]+ +hpet +yes' &&
-	ok "vclock-maps --map fault self: libvclock mapped /proc/vclock, the HPET page present" ||
-	{ not_ok "vclock-maps --map fault self: libvclock mapped /proc/vclock (exit $rc)"; diag "$out"; }
+	ok "vclock-maps --strategy fault self: libvclock mapped /proc/vclock, the HPET page present" ||
+	{ not_ok "vclock-maps --strategy fault self: libvclock mapped /proc/vclock (exit $rc)"; diag "$out"; }
 out=$(vclock-check -d 1 -q 2>&1); rc=$?
 [ $rc -eq 0 ] && ok "vclock-check -d 1 through /proc/vclock passes" ||
 	{ not_ok "vclock-check -d 1 through /proc/vclock: exit $rc"; diag "$out"; }

@@ -106,7 +106,7 @@ round_trip() {
 	without) set -- "$1" --no-map ;;
 	esac
 	why='' sample=''
-	if ! cr_start vclock-ticker "$2" ${3:+"$3"} --interval-us 2000 --out "$CR_DIR/progress"; then
+	if ! cr_start vclock-ticker "$2" ${3:+"$3"} --interval 2ms --progress "$CR_DIR/progress"; then
 		why="the ticker did not start: $(tail -n 3 "$CR_LOG" | tr '\n' ' ')"
 		return 1
 	fi
@@ -181,7 +181,7 @@ one() {
 }
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 
-echo "criu dump + restore -d of vclock-ticker (--interval-us 2000) with its /dev/vclock"
+echo "criu dump + restore -d of vclock-ticker (--interval 2ms) with its /dev/vclock"
 echo "mapping and the plugin (with), with its /proc/vclock mapping and no plugin (file),"
 echo "both --strategy fault, and without a mapping (--no-map): $rounds rounds after a"
 echo "warm-up round (round 0, not counted), order rotating; TCG emulation times"

@@ -15,7 +15,7 @@ _stopped() { [ "$(value running)" = 0 ] && _cr_pid_gone; }
 msg=$(cr_require) || { echo "vclock-criu-demo: ${msg#Bail out! }"; exit 1; }
 cr_prepare demo
 CR_READY=$CR_DIR/progress
-cr_start vclock-ticker --strategy "$strategy" --interval-us 2000 --out "$CR_DIR/progress" || exit 1
+cr_start vclock-ticker --strategy "$strategy" --interval 2ms --progress "$CR_DIR/progress" || exit 1
 sleep 0.5
 before=$(cr_vmas_full "$CR_PID")
 echo "vclock-ticker (pid $CR_PID) has read the time $(value count) times; its mapping:"

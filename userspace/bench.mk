@@ -3,8 +3,9 @@
 # Makefile; their objects come from userspace/userspace.mk's object rule).
 
 VCLOCK_BENCH_OBJS  := $(call us_objs,vclock_bench bench_stats bench_criu vclock_names cli_common provenance \
-			json_out)
-VCLOCK_ICOUNT_OBJS := $(call us_objs,vclock_icount elf_lookup vclock_names cli_common)
+			json_out module_params)
+VCLOCK_ICOUNT_OBJS := $(call us_objs,vclock_icount elf_lookup vclock_names cli_common module_params \
+			provenance json_out)
 
 $(B)/bin/vclock-bench: $(VCLOCK_BENCH_OBJS) $(LIBVCLOCK_A)
 	@mkdir -p $(@D)

@@ -248,8 +248,8 @@ static void json_comparison(FILE *f, const struct comparison *cmp, const struct 
 static void write_json(FILE *f, const struct criu_run *r, const struct provenance *prov,
 		       double target, const struct criu_ratios *q)
 {
-	fprintf(f, "{\n  \"provenance\": ");
-	provenance_json(f, prov);
+	fprintf(f, "{\n  ");
+	provenance_envelope(f, "vclock-criu-bench", 1, "vclock-bench", prov);
 	if (r->skip[0]) {
 		fprintf(f, ",\n  \"available\": false, \"why\": ");
 		json_str(f, r->skip);
@@ -258,7 +258,7 @@ static void write_json(FILE *f, const struct criu_run *r, const struct provenanc
 	}
 	fprintf(f, ",\n  \"available\": true, \"rounds\": %d, \"warmup_rounds\": 1, \"order\": \"rotating\",\n",
 		r->rounds);
-	fprintf(f, "  \"workload\": \"vclock-ticker --interval-us 2000; with: --strategy fault on "
+	fprintf(f, "  \"workload\": \"vclock-ticker --interval 2ms; with: --strategy fault on "
 		"/dev/vclock, criu -L the plugin; file: --strategy fault on /proc/vclock, criu -L "
 		"an empty directory; without: --no-map\",\n");
 	fprintf(f, "  \"failed_round_trips\": %d", r->failed);

@@ -3,6 +3,7 @@
  * provenance.c - the facts behind every JSON output of the tools.
  */
 #include <cpuid.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -76,7 +77,6 @@ static void read_facts(struct provenance *p)
 	f = path[0] ? fopen(path, "r") : NULL;
 	if (!f)
 		return;
-	snprintf(p->facts_file, sizeof(p->facts_file), "%s", path);
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
 		eq = strchr(line, '=');
@@ -152,6 +152,32 @@ static void criu_version(char *buf, size_t size)
 	pclose(f);
 }
 
+/* The module's parameters that can be read, in name order. */
+static void module_params(struct provenance *p)
+{
+	struct dirent **names;
+	char path[PATH_MAX];
+	int n, i;
+
+	n = scandir("/sys/module/vclock/parameters", &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && p->nr_params < PROV_PARAMS &&
+		    strlen(names[i]->d_name) < sizeof(p->params[0].name)) {
+			snprintf(path, sizeof(path), "/sys/module/vclock/parameters/%s",
+				 names[i]->d_name);
+			if (read_line(path, p->params[p->nr_params].value,
+				      sizeof(p->params[0].value))) {
+				memcpy(p->params[p->nr_params].name, names[i]->d_name,
+				       strlen(names[i]->d_name) + 1);
+				p->nr_params++;
+			}
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
 void provenance_collect(struct provenance *p)
 {
 	struct utsname u;
@@ -165,6 +191,8 @@ void provenance_collect(struct provenance *p)
 	read_line("/sys/module/vclock/version", p->module, sizeof(p->module));
 	read_line("/sys/module/vclock/srcversion", p->module_srcversion,
 		  sizeof(p->module_srcversion));
+	read_line("/proc/cmdline", p->cmdline, sizeof(p->cmdline));
+	module_params(p);
 	if (!p->criu[0])
 		criu_version(p->criu, sizeof(p->criu));
 	p->guest = cli_in_vclock_guest();
@@ -185,11 +213,13 @@ static void field(FILE *f, const char *key, const char *val, bool last)
 		putc(',', f);
 }
 
-void provenance_json(FILE *f, const struct provenance *p)
+/* @p as one JSON object (no key, no newline). */
+static void provenance_json(FILE *f, const struct provenance *p)
 {
 	putc('{', f);
 	field(f, "commit", p->commit, false);
 	field(f, "kernel", p->kernel, false);
+	field(f, "kernel_cmdline", p->cmdline, false);
 	field(f, "module", p->module, false);
 	field(f, "module_srcversion", p->module_srcversion, false);
 	field(f, "criu", p->criu, false);
@@ -198,7 +228,24 @@ void provenance_json(FILE *f, const struct provenance *p)
 	field(f, "date", p->date, false);
 	field(f, "host_cpu", p->host_cpu, false);
 	field(f, "cpu", p->cpu, false);
-	fprintf(f, "\"guest\":%s,", p->guest ? "true" : "false");
-	field(f, "facts", p->facts_file, true);
+	fprintf(f, "\"guest\":%s,\"module_params\":", p->guest ? "true" : "false");
+	if (p->nr_params) {
+		for (int i = 0; i < p->nr_params; i++) {
+			fprintf(f, "%c\"%s\":", i ? ',' : '{', p->params[i].name);
+			json_str(f, p->params[i].value);
+		}
+		putc('}', f);
+	} else {
+		fprintf(f, "null");
+	}
 	putc('}', f);
+}
+
+void provenance_envelope(FILE *f, const char *schema, int version, const char *tool,
+			 const struct provenance *p)
+{
+	fprintf(f, "\"schema\":{\"name\":\"%s\",\"version\":%d},"
+		"\"tool\":{\"name\":\"%s\",\"version\":\"%s\"},\"provenance\":",
+		schema, version, tool, VCLOCK_TOOLS_VERSION);
+	provenance_json(f, p);
 }

@@ -2,8 +2,15 @@
 /*
  * provenance.h - where a measurement or a check came from, for every JSON
  * output of the tools ("provenance": {...}): the commit the tools were
- * built from, the kernel, the module, CRIU, QEMU and its accelerator, the
+ * built from, the kernel and its command line, the module and its
+ * parameters (as the tool found them), CRIU, QEMU and its accelerator, the
  * date, the host's CPU. Unknown facts are null, never guessed.
+ *
+ * Every JSON output of the tools begins with the same envelope
+ * (provenance_envelope(), doc/schema/provenance.schema.json):
+ *   "schema": {"name": "vclock-bench", "version": 1},
+ *   "tool": {"name": "vclock-bench", "version": "1.0"},
+ *   "provenance": {...}
  *
  * Build-time facts come from a key=value file: $VCLOCK_FACTS, else "facts"
  * beside the tool's bin/ directory (build/facts on the host, written by
@@ -17,12 +24,19 @@
 #include <stdio.h>
 
 #define PROV_LEN	160
+#define PROV_PARAMS	8
 
 struct provenance {
 	char commit[PROV_LEN];		/* git describe of the tools' tree */
 	char kernel[PROV_LEN];		/* uname -r */
+	char cmdline[1024];		/* /proc/cmdline */
 	char module[PROV_LEN];		/* /sys/module/vclock/version; "" unloaded */
 	char module_srcversion[PROV_LEN];
+	struct {
+		char name[32];
+		char value[64];
+	} params[PROV_PARAMS];		/* /sys/module/vclock/parameters/, readable ones; */
+	int nr_params;			/* none: the module is not loaded */
 	char criu[PROV_LEN];		/* CRIU's version */
 	char qemu[PROV_LEN];		/* QEMU's version, in the guest */
 	char accel[PROV_LEN];		/* tcg or kvm, in the guest */
@@ -30,12 +44,16 @@ struct provenance {
 	char host_cpu[PROV_LEN];	/* the physical machine's CPU model */
 	char cpu[PROV_LEN];		/* the CPU model this runs on (virtual in a guest) */
 	bool guest;			/* running in vclock's QEMU guest */
-	char facts_file[PROV_LEN];	/* where build-time facts came from; "" none */
 };
 
 void provenance_collect(struct provenance *p);
 
-/* @p as one JSON object (no key, no newline). */
-void provenance_json(FILE *f, const struct provenance *p);
+/*
+ * The envelope's members, for the start of a JSON object (after its '{',
+ * no comma after them): the schema @schema at @version, this tool @tool,
+ * and @p.
+ */
+void provenance_envelope(FILE *f, const char *schema, int version, const char *tool,
+			 const struct provenance *p);
 
 #endif /* PROVENANCE_H */

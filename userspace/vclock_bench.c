@@ -10,8 +10,8 @@
  * raw system call, and rdtsc.
  *
  * A repetition runs one method for a number of 64-call batches fixed in the
- * warm-up (about --duration ms) and times them as a whole with two
- * CLOCK_MONOTONIC_RAW system calls, whose cost (measured first) is
+ * warm-up (about --duration, 20ms by default) and times them as a whole
+ * with two CLOCK_MONOTONIC_RAW system calls, whose cost (measured first) is
  * subtracted: nothing but the method and the loop runs between them. The
  * loop's own cost per call is the 'loop' method's; the ratios are of net
  * medians (method minus loop). Repetitions are interleaved method by method
@@ -24,8 +24,9 @@
  * 64, the smallest TLB QEMU uses) no hot page shares; 'kernel' leaves it to
  * mmap, 'random' picks any slot. The placement is printed.
  *
- * Strategy costs (-s): per strategy, mmap+munmap, the first touch of each
- * page kind (the fault), and fork+exit+wait of a process holding a mapping.
+ * Strategy costs (--mapping-costs): per strategy, mmap+munmap, the first
+ * touch of each page kind (the fault), and fork+exit+wait of a process
+ * holding a mapping.
  */
 #include <dlfcn.h>
 #include <ctype.h>
@@ -49,6 +50,7 @@
 #include "bench_stats.h"
 #include "cli_common.h"
 #include "json_out.h"
+#include "module_params.h"
 #include "provenance.h"
 #include "vclock.h"
 #include "vclock_lib.h"
@@ -57,7 +59,7 @@
 
 #define MAX_REPS	101
 #define BATCH		64
-#define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
+#define PARAM_MODE	VCLOCK_PARAMS_DIR "clock_mode"
 #define TLB_SLOTS	64	/* QEMU's smallest software TLB (CPU_TLB_DYN_MIN_BITS 6) */
 
 enum method {
@@ -127,16 +129,10 @@ static double now_s(void)
 	return now_ns() * 1e-9;
 }
 
+/* The module's counter mode; put back as found when the tool ends (module_params.h). */
 static int set_mode(const char *mode)
 {
-	FILE *f = fopen(PARAM_MODE, "w");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fputs(mode, f) >= 0;
-	ok &= fclose(f) == 0;
-	return ok ? 0 : -EINVAL;
+	return mparam_set("clock_mode", mode);
 }
 
 /*
@@ -403,7 +399,7 @@ static void probe_modes(struct modes *md, const struct vclock_status *st)
 	et = set_mode("tsc");
 	md->can_switch = !(eh == -EACCES || eh == -EPERM) || !(et == -EACCES || et == -EPERM);
 	if (md->can_switch) {
-		set_mode("auto");
+		mparam_restore();
 		md->hpet = !eh;
 		md->tsc = !et;
 		snprintf(md->why_hpet, sizeof(md->why_hpet), "HPET mode unavailable");
@@ -530,7 +526,7 @@ static void run_methods(struct result *res, const struct opts *o)
 			res[m].calls += calls;
 		}
 	if (modes.can_switch)
-		set_mode("auto");
+		mparam_restore();
 	for (m = 0; m < NR_METHODS; m++)
 		if (res[m].available) {
 			summarize(&res[m], o->reps);
@@ -848,9 +844,9 @@ static void print_json(FILE *f, const struct result *res, const struct strategy_
 	char clk[32];
 	int m, first = 1;
 
-	fprintf(f, "{\n  \"provenance\": ");
-	provenance_json(f, &prov);
-	fprintf(f, ",\n  \"clock\": \"%s\", \"reps\": %d, \"seconds_per_rep\": %g, \"threads\": %d,\n",
+	fprintf(f, "{\n  ");
+	provenance_envelope(f, "vclock-bench", 1, "vclock-bench", &prov);
+	fprintf(f, ",\n  \"clock\": \"%s\", \"reps\": %d, \"rep_duration_s\": %g, \"threads\": %d,\n",
 	       short_clock_name(o->clock, clk, sizeof(clk)), o->reps, o->seconds, o->threads);
 	fprintf(f, "  \"methods\": {");
 	for (m = 0; m < NR_METHODS; m++) {
@@ -938,37 +934,50 @@ static void print_strategies(const struct strategy_cost *c)
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [options]\n"
+	printf("Usage: %s [OPTION]...\n"
 	       "Nanoseconds per clock read: the loop alone, a minimal inlined reader (floor),\n"
 	       "raw HPET load, libvclock (HPET, TSC), the preload shim, glibc, the syscall and\n"
 	       "rdtsc, measured interleaved in one run.\n\n"
-	       "  -c, --clock ID        clock (name or number, default MONOTONIC)\n"
+	       "  -c, --clock CLOCK     clock to read: a name (monotonic, realtime, tai,\n"
+	       "                        monotonic-raw, ...) or an id (default monotonic)\n"
 	       "  -r, --reps N          repetitions per method (default 15, max %d)\n"
-	       "  -d, --duration MS     milliseconds per repetition (default 20)\n"
+	       "  -d, --duration TIME   time of one repetition of one method (default 20ms;\n"
+	       "                        a number with s, ms, us, ns or min, no unit: seconds)\n"
 	       "  -t, --threads N       threads running each method at once (default 1)\n"
-	       "  -s, --strategies      also measure mmap, first touch and fork per strategy\n"
+	       "      --mapping-costs   also measure mmap, first touch and fork per strategy\n"
 	       "  -P, --place HOW       where the pages go against QEMU's software TLB: auto\n"
 	       "                        (no TLB slot shared with a hot page; default), kernel\n"
 	       "                        (mmap's choice), random (any slot)\n"
 	       "  -p, --preload PATH    the shim (default /opt/vclock/lib/vclock-preload.so)\n"
 	       "  -j, --json            JSON instead of the table\n"
+	       "                        (doc/schema/vclock-bench.schema.json)\n"
 	       "  -o, --output FILE     print the table and write the JSON to FILE\n"
 	       "  -C, --criu SAMPLES    no clock reads: the statistics, ratios and verdict of the\n"
 	       "                        CRIU round trips vclock-criu-bench timed into SAMPLES\n"
-	       "  -h, --help, -V, --version\n\n"
+	       "  -h, --help            show this help\n"
+	       "  -V, --version         show the version\n\n"
 	       "Switching the module's counter mode needs root: as root both the HPET and\n"
-	       "the TSC rows run; otherwise only the rows of the module's current mode.\n"
-	       "Exit: 0 measured, 1 (--criu) a round trip failed or SAMPLES is bad, 2 usage,\n"
-	       "3 /dev/vclock not available, or nothing of libvclock measurable (neither\n"
-	       "vclock-hpet nor vclock-tsc ran), 4 the JSON file not written.\n", prog, MAX_REPS);
+	       "the TSC rows run, and clock_mode is put back as it was found at the end, on\n"
+	       "an error and on SIGINT, SIGTERM or SIGHUP; otherwise only the rows of the\n"
+	       "module's current mode run.\n\n", prog, MAX_REPS);
+	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
+		"measured",
+		"(--criu) a round trip failed, or SAMPLES is missing or bad",
+		"a bad option or argument",
+		"/dev/vclock not available, or nothing of libvclock measurable\n"
+		"                  (neither vclock-hpet nor vclock-tsc ran)",
+		"the JSON file (-o) could not be written",
+	});
 }
+
+static const char *const prog = "vclock-bench";
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "clock", required_argument, NULL, 'c' }, { "reps", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' }, { "threads", required_argument, NULL, 't' },
-		{ "strategies", no_argument, NULL, 's' }, { "preload", required_argument, NULL, 'p' },
+		{ "mapping-costs", no_argument, NULL, 'M' }, { "preload", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
 		{ "place", required_argument, NULL, 'P' }, { "criu", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -978,31 +987,32 @@ int main(int argc, char **argv)
 			  .preload = "/opt/vclock/lib/vclock-preload.so" };
 	struct result res[NR_METHODS];
 	struct strategy_cost cost[VCLOCK_NR_STRATEGIES] = { 0 };
+	unsigned long n;
 	int c, err, id;
 
-	while ((c = getopt_long(argc, argv, "c:r:d:t:sp:jo:P:C:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:d:t:p:jo:P:C:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (vclock_parse_clock(optarg, &id) || !vclock_clock_name(id))
-				return cli_usage_error(argv[0], "unknown clock '%s'", optarg);
+				return cli_usage_error(prog, "unknown clock '%s'", optarg);
 			o.clock = id;
 			break;
 		case 'r':
-			o.reps = atoi(optarg);
-			if (o.reps < 1 || o.reps > MAX_REPS)
-				return cli_usage_error(argv[0], "--reps must be 1..%d", MAX_REPS);
+			if (vclock_parse_ulong(optarg, 1, MAX_REPS, &n))
+				return cli_usage_error(prog, "--reps must be 1..%d", MAX_REPS);
+			o.reps = (int)n;
 			break;
 		case 'd':
-			o.seconds = atof(optarg) / 1e3;
-			if (o.seconds <= 0)
-				return cli_usage_error(argv[0], "--duration must be positive");
+			if (vclock_parse_duration(optarg, &o.seconds) || o.seconds <= 0)
+				return cli_usage_error(prog, "bad duration '%s' (more than 0)",
+						       optarg);
 			break;
 		case 't':
-			o.threads = atoi(optarg);
-			if (o.threads < 1 || o.threads > 64)
-				return cli_usage_error(argv[0], "--threads must be 1..64");
+			if (vclock_parse_ulong(optarg, 1, 64, &n))
+				return cli_usage_error(prog, "--threads must be 1..64");
+			o.threads = (int)n;
 			break;
-		case 's': o.strategies = 1; break;
+		case 'M': o.strategies = 1; break;
 		case 'p': o.preload = optarg; break;
 		case 'j': o.json = 1; break;
 		case 'o': o.json_out = optarg; break;
@@ -1014,31 +1024,33 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "random"))
 				o.place = PLACE_RANDOM;
 			else
-				return cli_usage_error(argv[0], "--place must be auto, kernel or random");
+				return cli_usage_error(prog, "--place must be auto, kernel or random");
 			break;
 		case 'C': o.criu_samples = optarg; break;
-		case 'h': usage(argv[0]); return 0;
-		case 'V': cli_print_version(argv[0]); return 0;
-		default: return cli_usage_error(argv[0], "unknown option");
+		case 'h': usage(prog); return 0;
+		case 'V': cli_print_version(prog); return 0;
+		default: return cli_usage_error(prog, "bad option");
 		}
 	}
+	if (optind < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
 	if (o.criu_samples) {
 		provenance_collect(&prov);
 		return bench_criu_report(o.criu_samples, o.json_out, &prov, BENCH_CRIU_TARGET);
 	}
-	err = cli_check_device_env(argv[0]);
+	err = cli_check_device_env(prog);
 	if (err)
 		return err;
 	err = place_and_map(o.place);
 	if (err) {
-		cli_report_device_error(argv[0], err);
+		cli_report_device_error(prog, err);
 		return EXIT_UNAVAILABLE;
 	}
 	memset(res, 0, sizeof(res));
 	read_clocksource();
 	provenance_collect(&prov);
 	probe(res, &o);
-	report_modes(argv[0]);
+	report_modes(prog);
 	run_methods(res, &o);
 	if (o.strategies)
 		strategy_costs(cost, 200);
@@ -1048,7 +1060,7 @@ int main(int argc, char **argv)
 		FILE *f = fopen(o.json_out, "w");
 
 		if (!f) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", argv[0], o.json_out, strerror(errno));
+			fprintf(stderr, "%s: cannot write %s: %s\n", prog, o.json_out, strerror(errno));
 			return EXIT_OUTPUT;
 		}
 		print_json(f, res, cost, &o);
@@ -1062,7 +1074,7 @@ int main(int argc, char **argv)
 	}
 	if (!measured_library(res)) {
 		fprintf(stderr, "%s: nothing of libvclock was measured: vclock-hpet: %s; vclock-tsc: %s\n",
-			argv[0], res[M_VCLOCK_HPET].why, res[M_VCLOCK_TSC].why);
+			prog, res[M_VCLOCK_HPET].why, res[M_VCLOCK_TSC].why);
 		return EXIT_UNAVAILABLE;
 	}
 	return 0;

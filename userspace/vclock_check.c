@@ -145,7 +145,8 @@ static void usage(void)
 	       "                        own vDSO; default: libvclock, linked in\n"
 	       "  -s, --strategy NAME   map /dev/vclock with NAME (fault remap split mixed)\n"
 	       "                        when the library is libvclock (default fault)\n"
-	       "  -d, --duration SEC    compare readings for SEC seconds (default 5)\n"
+	       "  -d, --duration TIME   compare readings for TIME (default 5s; a number\n"
+	       "                        with s, ms, us, ns or min, no unit: seconds)\n"
 	       "  -t, --threads N       N reader threads, pinned round robin to the CPUs\n"
 	       "                        this process may use (default 1)\n"
 	       "      --allow-fallback  check libvclock also when it is not reading from\n"
@@ -199,7 +200,7 @@ static int parse_options(int argc, char **argv)
 			opt.strategy_set = true;
 			break;
 		case 'd':
-			if (vclock_parse_seconds(optarg, &opt.duration))
+			if (vclock_parse_duration(optarg, &opt.duration))
 				return cli_usage_error(prog, "bad duration '%s'", optarg);
 			break;
 		case 't':
@@ -412,9 +413,8 @@ static void print_json(const struct clock_api *api, const char *verdict, const c
 	size_t i;
 
 	provenance_collect(&prov);
-	printf("{\"tool\":\"%s\",\"version\":\"%s\",\"provenance\":", prog,
-	       VCLOCK_TOOLS_VERSION);
-	provenance_json(stdout, &prov);
+	putchar('{');
+	provenance_envelope(stdout, prog, 1, prog, &prov);
 	printf(",\n\"library\":{\"name\":");
 	json_str(stdout, api->name);
 	if (lib.has_status)

@@ -53,13 +53,15 @@
 
 #include "cli_common.h"
 #include "elf_lookup.h"
+#include "module_params.h"
+#include "provenance.h"
 #include "vclock.h"
 #include "vclock_read.h"
 
 #define ICOUNT_RUNS	5
 #define ICOUNT_MAX_STEPS	1000
-#define PARAM_MODE	"/sys/module/vclock/parameters/clock_mode"
-#define PARAM_UPDATE	"/sys/module/vclock/parameters/update_us"
+#define PARAM_MODE	VCLOCK_PARAMS_DIR "clock_mode"
+#define PARAM_UPDATE	VCLOCK_PARAMS_DIR "update_us"
 /*
  * update_us while counting: long enough for a stepped call (40 steps of a
  * millisecond or two), short enough that a second boundary (the carry,
@@ -454,9 +456,14 @@ static void print_table(const char *clocksource)
 	}
 }
 
+/* The facts as this process found them, before it changed a parameter. */
+static struct provenance prov;
+
 static void print_json(FILE *f, const char *clocksource)
 {
-	fprintf(f, "{\n  \"clocksource\": \"%s\", \"runs\": %d, \"max_steps\": %d, \"update_us_held\": %s,\n  \"counts\": [",
+	fprintf(f, "{\n  ");
+	provenance_envelope(f, "vclock-icount", 1, "vclock-icount", &prov);
+	fprintf(f, ",\n  \"clocksource\": \"%s\", \"runs\": %d, \"max_steps\": %d, \"update_us_held\": %s,\n  \"counts\": [",
 		clocksource, ICOUNT_RUNS, ICOUNT_MAX_STEPS, saved_update_us[0] ? HOLD_UPDATE_US : "null");
 	for (int i = 0; i < nr_rows; i++) {
 		fprintf(f, "%s\n    {\"method\": \"%s\", \"call\": \"%s\", \"mode\": \"%s\", \"instructions\": ",
@@ -498,7 +505,7 @@ static int print_tap(void)
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [options]\n"
+	printf("Usage: %s [OPTION]...\n"
 	       "Exact instructions per clock call (ptrace single-stepping, entry to ret):\n"
 	       "libvclock in HPET and TSC mode, the preload shim, glibc, the kernel's vDSO\n"
 	       "and a minimal reference reader.\n\n"
@@ -506,13 +513,21 @@ static void usage(const char *prog)
 	       "                        (no module needed; the tool sets the page's mode)\n"
 	       "  -l, --lib PATH        libvclock.so (default /opt/vclock/lib/libvclock.so)\n"
 	       "  -p, --preload PATH    the shim (default /opt/vclock/lib/vclock-preload.so)\n"
-	       "  -c, --check           TAP: each budgeted count against its budget\n"
+	       "      --check           TAP: each budgeted count against its budget\n"
 	       "  -j, --json            JSON instead of the table\n"
 	       "  -o, --output FILE     also write the JSON to FILE\n"
-	       "  -h, --help, -V, --version\n\n"
-	       "Against the module it needs root to switch the counter mode.\n"
-	       "Exit: 0 counted (--check: all within budget), 1 over budget or a count\n"
-	       "failed, 2 usage, 3 /dev/vclock or the library not available.\n", prog);
+	       "  -h, --help            show this help\n"
+	       "  -V, --version         show the version\n\n"
+	       "Against the module it needs root to switch the counter mode and to hold\n"
+	       "update_us while counting; both are put back as found at the end, on an\n"
+	       "error and on SIGINT, SIGTERM or SIGHUP.\n\n", prog);
+	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
+		"counted (--check: all within budget)",
+		"a count over its budget, or a count failed",
+		"a bad option or argument",
+		"/dev/vclock or the library not available",
+		"the JSON file (-o) could not be written",
+	});
 }
 
 static void read_clocksource(char *buf, size_t size)
@@ -546,20 +561,11 @@ static void pin_to_this_cpu(void)
 /* ---- holding the module's updates while counting ------------------------- */
 
 
-static void release_updates(void)
-{
-	if (saved_update_us[0])
-		set_param(PARAM_UPDATE, saved_update_us);
-}
-
-static void release_on_signal(int sig)
-{
-	release_updates();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* update_us at its maximum (root); 0, or -errno when it stays as it is. */
+/*
+ * update_us at its maximum (root); 0, or -errno when it stays as it is.
+ * clock_mode, which the counting child switches, and update_us are put
+ * back as found when this process ends, also on SIGINT, SIGTERM, SIGHUP.
+ */
 static int hold_updates(void)
 {
 	FILE *f = fopen(PARAM_UPDATE, "r");
@@ -574,21 +580,22 @@ static int hold_updates(void)
 	}
 	fclose(f);
 	old[strcspn(old, "\n")] = 0;
-	err = set_param(PARAM_UPDATE, HOLD_UPDATE_US);
+	err = mparam_save("clock_mode");
+	if (!err)
+		err = mparam_set("update_us", HOLD_UPDATE_US);
 	if (err)
 		return err;
 	snprintf(saved_update_us, sizeof(saved_update_us), "%s", old);
-	signal(SIGTERM, release_on_signal);
-	signal(SIGINT, release_on_signal);
-	signal(SIGHUP, release_on_signal);
 	return 0;
 }
+
+static const char *const prog = "vclock-icount";
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "fake", no_argument, NULL, 'f' }, { "lib", required_argument, NULL, 'l' },
-		{ "preload", required_argument, NULL, 'p' }, { "check", no_argument, NULL, 'c' },
+		{ "preload", required_argument, NULL, 'p' }, { "check", no_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -599,20 +606,23 @@ int main(int argc, char **argv)
 	char cs[32];
 	pid_t pid;
 
-	while ((c = getopt_long(argc, argv, "fl:p:cjo:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fl:p:jo:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': use_fake = 1; break;
 		case 'l': lib = optarg; break;
 		case 'p': pre = optarg; break;
-		case 'c': check = 1; break;
+		case 'k': check = 1; break;
 		case 'j': json = 1; break;
 		case 'o': out = optarg; break;
-		case 'h': usage(argv[0]); return 0;
-		case 'V': cli_print_version(argv[0]); return 0;
-		default: return cli_usage_error(argv[0], "unknown option");
+		case 'h': usage(prog); return 0;
+		case 'V': cli_print_version(prog); return 0;
+		default: return cli_usage_error(prog, "bad option");
 		}
 	}
+	if (optind < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
 	read_clocksource(cs, sizeof(cs));
+	provenance_collect(&prov);
 	if (use_fake) {
 		err = enter_fake_device();
 		if (err) {
@@ -621,26 +631,21 @@ int main(int argc, char **argv)
 				       strerror(-err));
 				return 0;
 			}
-			fprintf(stderr, "%s: no fake device: %s\n", argv[0], strerror(-err));
+			fprintf(stderr, "%s: no fake device: %s\n", prog, strerror(-err));
 			return EXIT_UNAVAILABLE;
 		}
 		fake_init();
 	}
 	else if ((err = hold_updates()))
 		fprintf(stderr, "%s: the module's update interval stays as it is (%s: %s): a stepped\n"
-			"call may retry until it is not counted\n", argv[0], PARAM_UPDATE, strerror(-err));
+			"call may retry until it is not counted\n", prog, PARAM_UPDATE, strerror(-err));
 	pin_to_this_cpu();
 	fflush(stdout);
 	pid = fork();
-	if (pid < 0) {
-		release_updates();
+	if (pid < 0)
 		return 1;
-	}
-	if (pid > 0) {
-		ret = trace(pid);
-		release_updates();
-		return ret;
-	}
+	if (pid > 0)
+		return trace(pid);
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0)) {
 		if (check) {
 			printf("TAP version 13\n1..0 # SKIP ptrace not allowed here: %s\n",
@@ -648,7 +653,7 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			_exit(0);
 		}
-		fprintf(stderr, "%s: ptrace: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "%s: ptrace: %s\n", prog, strerror(errno));
 		_exit(EXIT_UNAVAILABLE);
 	}
 	raise(SIGSTOP);
@@ -659,8 +664,8 @@ int main(int argc, char **argv)
 		FILE *f = fopen(out, "w");
 
 		if (!f) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", argv[0], out, strerror(errno));
-			_exit(1);
+			fprintf(stderr, "%s: cannot write %s: %s\n", prog, out, strerror(errno));
+			_exit(EXIT_OUTPUT);
 		}
 		print_json(f, cs);
 		fclose(f);

@@ -62,8 +62,8 @@ static void usage(void)
 	       "\n"
 	       "  -j, --json            one JSON object (VMA and page objects one per line,\n"
 	       "                        provenance; doc/schema/vclock-maps.schema.json)\n"
-	       "  -m, --map STRATEGY    with 'self': first map /dev/vclock in this process\n"
-	       "                        through libvclock with STRATEGY (fault remap split\n"
+	       "  -s, --strategy NAME   with 'self': first map /dev/vclock in this process\n"
+	       "                        through libvclock with NAME (fault remap split\n"
 	       "                        mixed) and read the clock once\n"
 	       "  -h, --help            show this help\n"
 	       "  -V, --version         show the version\n"
@@ -85,7 +85,7 @@ static int parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "map", required_argument, NULL, 'm' },
+		{ "strategy", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -93,12 +93,12 @@ static int parse_options(int argc, char **argv)
 	unsigned long pid;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jm:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "js:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt.json = true;
 			break;
-		case 'm':
+		case 's':
 			if (cli_strategy_arg(prog, optarg, true, &opt.map_strategy))
 				return EXIT_USAGE;
 			opt.map = true;
@@ -119,12 +119,12 @@ static int parse_options(int argc, char **argv)
 		return cli_usage_error(prog, "'%s' is not a PID", argv[optind]);
 	}
 	if (opt.map && !opt.self)
-		return cli_usage_error(prog, "--map works with 'self' only");
+		return cli_usage_error(prog, "--strategy works with 'self' only");
 	snprintf(opt.pidstr, sizeof(opt.pidstr), "%d", (int)opt.pid);
 	return 0;
 }
 
-/* --map: this process maps /dev/vclock and reads through it once. */
+/* --strategy: this process maps /dev/vclock and reads through it once. */
 static int map_self(void)
 {
 	struct timespec ts;
@@ -378,14 +378,17 @@ static void json_vmflags(const char *flags)
 	printf("]");
 }
 
-/* The maps fields, spelled exactly as /proc/PID/maps spells them. */
+/*
+ * The maps fields as /proc/PID/maps has them, numbers in hex with 0x (as
+ * every hex string of the tools' JSON), sizes in KiB (smaps' "kB").
+ */
 static void json_maps_fields(const struct maps_entry *e)
 {
-	printf("\"start\":\"%08lx\",\"end\":\"%08lx\",\"perms\":\"%s\",\"offset\":\"%08llx\","
+	printf("\"start\":\"0x%lx\",\"end\":\"0x%lx\",\"perms\":\"%s\",\"offset\":\"0x%llx\","
 	       "\"dev\":\"%02x:%02x\",\"inode\":%lu,\"path\":", e->start, e->end, e->perms,
 	       e->offset, e->dev_major, e->dev_minor, e->inode);
 	json_str(stdout, e->path);
-	printf(",\"size_kb\":%lu,\"rss_kb\":%lu,", e->size_kb, e->rss_kb);
+	printf(",\"size_kib\":%lu,\"rss_kib\":%lu,", e->size_kb, e->rss_kb);
 	json_vmflags(e->vmflags);
 }
 
@@ -400,7 +403,7 @@ static void json_pages(const struct target *t, const struct maps_entry *e)
 		p = &t->pages[i];
 		if (p->vma_start != e->start)
 			continue;
-		printf("%s\n   {\"index\":%u,\"addr\":\"%llx\",\"kind\":\"%s\",\"present\":%s,"
+		printf("%s\n   {\"index\":%u,\"addr\":\"0x%llx\",\"kind\":\"%s\",\"present\":%s,"
 		       "\"requested\":\"%s\",", idx ? "," : "", idx, (unsigned long long)p->addr,
 		       vclock_page_name(p->page), p->present ? "true" : "false",
 		       vclock_cache_name(p->requested));
@@ -428,9 +431,8 @@ static void print_json(const struct target *t)
 	size_t i;
 
 	provenance_collect(&prov);
-	printf("{\"tool\":\"%s\",\"version\":\"%s\",\"provenance\":", prog,
-	       VCLOCK_TOOLS_VERSION);
-	provenance_json(stdout, &prov);
+	putchar('{');
+	provenance_envelope(stdout, prog, 1, prog, &prov);
 	printf(",\n\"pid\":%s,\"comm\":", opt.pidstr);
 	json_str(stdout, t->comm);
 	printf(",\"nr_vmas\":%zu,\"nr_pages\":%u,\"page_table_error\":", t->nr_vclock,

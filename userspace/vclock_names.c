@@ -131,17 +131,39 @@ int vclock_parse_clock(const char *s, int *id)
 	return 0;
 }
 
-int vclock_parse_seconds(const char *s, double *sec)
+/* The unit suffixes of a duration (doc/cli.md, "Durations"). */
+static const struct {
+	const char *suffix;
+	double sec;
+} duration_units[] = {
+	{ "", 1 }, { "s", 1 }, { "ms", 1e-3 }, { "us", 1e-6 }, { "ns", 1e-9 }, { "min", 60 },
+};
+
+int vclock_parse_duration(const char *s, double *sec)
 {
 	char *end;
 	double v;
+	size_t i;
 
+	/* strtod would also take " 1", "+1", "0x1", "inf" and "nan". */
+	if (!isdigit((unsigned char)*s) && !(*s == '.' && isdigit((unsigned char)s[1])))
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v) || v < 0 || v > 86400.0 * 365)
+	if (errno || !isfinite(v))
 		return -1;
-	*sec = v;
-	return 0;
+	for (i = 0; i < ARRAY_SIZE(duration_units); i++) {
+		if (strcmp(end, duration_units[i].suffix))
+			continue;
+		v *= duration_units[i].sec;
+		if (v > 86400.0 * 365)
+			return -1;
+		*sec = v;
+		return 0;
+	}
+	return -1;
 }
 
 int vclock_parse_ulong(const char *s, unsigned long min, unsigned long max,

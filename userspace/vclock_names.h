@@ -29,7 +29,12 @@ const char *vclock_clock_name(int id);
  */
 int vclock_parse_strategy(const char *s, bool allow_file, unsigned int *strategy);
 int vclock_parse_clock(const char *s, int *id);
-int vclock_parse_seconds(const char *s, double *sec);
+/*
+ * A duration (every tool's -d, the ticker's -i): a non-negative decimal
+ * number with an optional unit, s (the default), ms, us, ns or min, up to a
+ * year; *@sec is in seconds.
+ */
+int vclock_parse_duration(const char *s, double *sec);
 int vclock_parse_ulong(const char *s, unsigned long min, unsigned long max,
 		       unsigned long *val);
 

@@ -298,6 +298,9 @@ static void usage(void)
 	       "cache mode of every page per strategy, the kernel's own [vvar]/[vdso]\n"
 	       "VMAs, what pagemap says of a PFN-mapped page, the HPET's cost. Run as root\n"
 	       "with the module loaded (make report runs it in every generation's guest).\n"
+	       "\n"
+	       "  -h, --help            show this help\n"
+	       "  -V, --version         show the version\n"
 	       "\n", prog);
 	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
 		"every fact was measured", "a fact could not be measured (its line says why)",

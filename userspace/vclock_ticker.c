@@ -37,7 +37,7 @@ static struct {
 	unsigned int strategy;
 	int clock;
 	unsigned long interval_us;
-	const char *out;
+	const char *progress;		/* -w: the progress file */
 	long fd;
 	unsigned long count;		/* 0: no limit */
 	double duration;		/* 0: no limit */
@@ -70,13 +70,13 @@ static void usage(void)
 	       "                        (default fault)\n"
 	       "  -c, --clock CLOCK     clock to read: a name (monotonic, realtime, boottime,\n"
 	       "                        tai, monotonic-raw, ...) or an id (default monotonic)\n"
-	       "  -i, --interval-us N   pause N microseconds between reads (default 1000;\n"
+	       "  -i, --interval TIME   pause TIME between reads (default 1ms, at most 10s;\n"
 	       "                        0: no pause)\n"
-	       "  -o, --out FILE        rewrite FILE with the progress about every 100 ms\n"
+	       "  -w, --progress FILE   rewrite FILE with the progress about every 100 ms\n"
 	       "                        (written to FILE.tmp, then renamed)\n"
 	       "      --fd N            also write every progress record to file descriptor N\n"
 	       "  -n, --count N         stop after N reads\n"
-	       "  -d, --duration SEC    stop after SEC seconds\n"
+	       "  -d, --duration TIME   stop after TIME (0: no limit)\n"
 	       "      --allow-fallback  run without /dev/vclock too (the library then makes\n"
 	       "                        system calls)\n"
 	       "      --no-map          never open or map /dev/vclock: read every clock with\n"
@@ -84,6 +84,7 @@ static void usage(void)
 	       "  -h, --help            show this help\n"
 	       "  -V, --version         show the version\n"
 	       "\n"
+	       "TIME is a number with a unit, s ms us ns or min (no unit: seconds).\n"
 	       "SIGTERM or SIGINT stops it: the last record is written with running=0.\n"
 	       "\n", prog);
 	cli_print_exit_status(prog, (const char *const[CLI_NR_EXIT]) {
@@ -100,8 +101,8 @@ static int parse_options(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "strategy", required_argument, NULL, 's' },
 		{ "clock", required_argument, NULL, 'c' },
-		{ "interval-us", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "progress", required_argument, NULL, 'w' },
 		{ "fd", required_argument, NULL, 'F' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -112,9 +113,10 @@ static int parse_options(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long fd;
+	double interval;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:c:i:o:n:d:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:c:i:w:n:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_strategy_arg(prog, optarg, false, &opt.strategy))
@@ -126,12 +128,12 @@ static int parse_options(int argc, char **argv)
 				return cli_usage_error(prog, "unknown clock '%s'", optarg);
 			break;
 		case 'i':
-			if (vclock_parse_ulong(optarg, 0, 10000000, &opt.interval_us))
-				return cli_usage_error(prog, "bad interval '%s' (0..10000000 us)",
-						       optarg);
+			if (vclock_parse_duration(optarg, &interval) || interval > 10)
+				return cli_usage_error(prog, "bad interval '%s' (0..10s)", optarg);
+			opt.interval_us = (unsigned long)(interval * 1e6 + 0.5);
 			break;
-		case 'o':
-			opt.out = optarg;
+		case 'w':
+			opt.progress = optarg;
 			break;
 		case 'F':
 			if (vclock_parse_ulong(optarg, 0, 1 << 20, &fd))
@@ -143,7 +145,7 @@ static int parse_options(int argc, char **argv)
 				return cli_usage_error(prog, "bad count '%s'", optarg);
 			break;
 		case 'd':
-			if (vclock_parse_seconds(optarg, &opt.duration))
+			if (vclock_parse_duration(optarg, &opt.duration))
 				return cli_usage_error(prog, "bad duration '%s'", optarg);
 			break;
 		case 'A':
@@ -215,12 +217,12 @@ static int write_progress_file(const char *buf, size_t len)
 	char tmp[4096];
 	int fd, err;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", opt.out);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", opt.progress);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
 	err = write_all(fd, buf, len);
-	if (close(fd) || err || rename(tmp, opt.out))
+	if (close(fd) || err || rename(tmp, opt.progress))
 		return -1;
 	return 0;
 }
@@ -230,8 +232,8 @@ static int publish(bool running)
 	char buf[1024];
 	int len = format_progress(buf, sizeof(buf), running);
 
-	if (opt.out && write_progress_file(buf, (size_t)len)) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, opt.out, strerror(errno));
+	if (opt.progress && write_progress_file(buf, (size_t)len)) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, opt.progress, strerror(errno));
 		return -1;
 	}
 	if (opt.fd >= 0 && write_all((int)opt.fd, buf, (size_t)len)) {

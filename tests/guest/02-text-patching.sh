@@ -41,7 +41,7 @@ prog=/tmp/text-poke.load
 	done
 ) &
 load1=$!
-vclock-ticker -i 0 -o /tmp/text-poke.ticker >/dev/null 2>&1 &
+vclock-ticker -i 0 -w /tmp/text-poke.ticker >/dev/null 2>&1 &
 load2=$!
 sleep 1
 

@@ -156,7 +156,7 @@ int main(void)
 	tap_ok(vt_param_read("hpet_address", val, sizeof(val)) == -EACCES,
 	       "uid %d cannot read the hpet_address parameter (EACCES)", USER_UID);
 
-	p = popen("vclock-maps --map fault self 2>&1", "r");
+	p = popen("vclock-maps --strategy fault self 2>&1", "r");
 	len = p ? fread(out, 1, sizeof(out) - 1, p) : 0;
 	out[len] = 0;
 	if (p)

@@ -55,7 +55,8 @@ js=$(vclock-check --json -d 0.5 --no-abi 2>&1); rc=$?
 for want in '"verdict":"pass"' '"failed":0' '"state":"mapped"' '"from_mapping":true' '"clock_mode":"hpet"' \
 	    '"module":"1.0"' '"guest":true' '"accel":"(tcg|kvm)"' '"qemu":"QEMU emulator version [^"]+"' \
 	    '"commit":"[0-9a-f]{7,}' '"criu":"[0-9.]+"' '"date":"20[0-9-]{8}T' \
-	    '"cases":\[ *\{"ok":true'; do
+	    '"cases":\[ *\{"ok":true' '^\{"schema":\{"name":"vclock-check","version":1\},"tool":\{"name":"vclock-check"' \
+	    '"kernel_cmdline":"[^"]*rdinit=/init' '"module_params":\{[^}]*"clock_mode":"hpet"[^}]*"update_us":"[0-9]+"'; do
 	echo "$js" | tr -d '\n' | grep -qE "$want" && ok "--json has /$want/" || { not_ok "--json has /$want/"; diag "$js"; }
 done
 echo "$js" | grep -qF "\"kernel\":\"$(uname -r)\"" && ok "--json has \"kernel\":\"$(uname -r)\"" ||

@@ -11,7 +11,7 @@
 start_ticker() {
 	tout=/tmp/maps-ticker.$1
 	rm -f $tout
-	vclock-ticker -s $1 -i 2000 -o $tout >/dev/null 2>&1 &
+	vclock-ticker -s $1 -i 2ms -w $tout >/dev/null 2>&1 &
 	tpid=$!
 	_i=0
 	while ! grep -q running=1 $tout 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
@@ -76,7 +76,7 @@ for s in fault remap split mixed; do
 		{ not_ok "$s: pages '$got', want '$(expect_pages $s)'"; diag "$vm"; }
 
 	js=$(vclock-maps --json $tpid 2>&1); rc=$?
-	jstarts=$(echo "$js" | grep '"path":"/dev/vclock"' | sed 's/.*"start":"\([0-9a-f]*\)".*/\1/' | tr '\n' ' ')
+	jstarts=$(echo "$js" | grep '"path":"/dev/vclock"' | sed 's/.*"start":"0x\([0-9a-f]*\)".*/\1/' | tr '\n' ' ')
 	mstarts=$(echo "$maps" | sed 's/-.*//' | tr '\n' ' ')
 	[ $rc -eq 0 ] && [ "$jstarts" = "$mstarts" ] && ok "$s: --json VMA starts $jstarts" ||
 		{ not_ok "$s: --json starts '$jstarts', maps '$mstarts'"; diag "$js"; }
@@ -107,9 +107,9 @@ done
 vm=$(vclock-maps self 2>&1); rc=$?
 [ $rc -eq 3 ] && echo "$vm" | grep -q 'has no /dev/vclock or /proc/vclock mapping' &&
 	ok "vclock-maps self without a mapping: exit 3, says so" || { not_ok "vclock-maps self: exit $rc"; diag "$vm"; }
-vm=$(vclock-maps --map split self 2>&1); rc=$?
+vm=$(vclock-maps --strategy split self 2>&1); rc=$?
 [ $rc -eq 0 ] && [ "$(echo "$vm" | grep -c '^vma .*/dev/vclock$')" -eq 2 ] &&
-	ok "vclock-maps --map split self: two VMAs of its own" || { not_ok "vclock-maps --map split self: exit $rc"; diag "$vm"; }
+	ok "vclock-maps --strategy split self: two VMAs of its own" || { not_ok "vclock-maps --strategy split self: exit $rc"; diag "$vm"; }
 echo "$vm" | grep -q '\[vvar' && echo "$vm" | grep -q '\[vdso\]' &&
 	ok "text output shows [vvar] and [vdso] for contrast" || not_ok "contrast lines"
 # v6.13 split the kernel's own [vvar]: the clock pages (pvclock, hvclock,

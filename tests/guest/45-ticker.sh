@@ -15,7 +15,7 @@ wait_running() {
 }
 val() { sed -n "s/^$1=//p" "$2"; }
 
-vclock-ticker -o $out -i 1000 >/tmp/ticker.stdout 2>&1 &
+vclock-ticker -w $out -i 1ms >/tmp/ticker.stdout 2>&1 &
 pid=$!
 wait_running $out
 [ "$(val pid $out)" = $pid ] && [ "$(val state $out)" = mapped ] && [ "$(val mode $out)" = hpet ] &&
@@ -31,17 +31,17 @@ kill -TERM $pid; wait $pid; rc=$?
 grep -q 'vclock-ticker: [0-9]* reads, 0 backwards' /tmp/ticker.stdout && ok "summary line on exit" ||
 	not_ok "summary line: $(cat /tmp/ticker.stdout)"
 
-vclock-ticker -o $out -i 1000 >/dev/null 2>&1 &
+vclock-ticker -w $out -i 1ms >/dev/null 2>&1 &
 pid=$!
 wait_running $out
 kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 0 ] && ok "SIGINT: exit 0" || not_ok "SIGINT: exit $rc"
 
-vclock-ticker -n 500 -i 0 -s split -o $out >/dev/null 2>&1; rc=$?
+vclock-ticker -n 500 -i 0 -s split -w $out >/dev/null 2>&1; rc=$?
 [ $rc -eq 0 ] && [ "$(val count $out)" = 500 ] && [ "$(val strategy $out)" = split ] &&
 	ok "--count 500 -s split: exit 0, count=500" || { not_ok "--count 500: exit $rc"; diag "$(cat $out)"; }
 start=$(date +%s)
-vclock-ticker -d 1 -o $out >/dev/null 2>&1; rc=$?
+vclock-ticker -d 1 -w $out >/dev/null 2>&1; rc=$?
 took=$(( $(date +%s) - start ))
 [ $rc -eq 0 ] && [ $took -le 4 ] && ok "--duration 1: exit 0 after ${took}s" || not_ok "--duration 1: exit $rc after ${took}s"
 rm -f /tmp/ticker.fd
@@ -50,7 +50,7 @@ vclock-ticker -n 50 -i 0 --fd 3 3>/tmp/ticker.fd >/dev/null 2>&1; rc=$?
 	ok "--fd 3: records written to the fd" || { not_ok "--fd 3: exit $rc"; diag "$(cat /tmp/ticker.fd)"; }
 
 # --no-map: the same loop with the module loaded but no mapping at all.
-vclock-ticker --no-map -o $out -i 1000 >/dev/null 2>&1 &
+vclock-ticker --no-map -w $out -i 1ms >/dev/null 2>&1 &
 pid=$!
 wait_running $out
 [ "$(val reader $out)" = syscall ] && [ "$(val state $out)" = unmapped ] &&
@@ -67,9 +67,9 @@ kill -TERM $pid; wait $pid; rc=$?
 	{ not_ok "--no-map: SIGTERM, exit $rc"; diag "$(cat $out)"; }
 
 # The verdict: REALTIME set back 30 s must be seen; MONOTONIC must not care.
-vclock-ticker --clock realtime -i 1000 -o $out.real >/dev/null 2>&1 &
+vclock-ticker --clock realtime -i 1ms -w $out.real >/dev/null 2>&1 &
 rpid=$!
-vclock-ticker --clock monotonic -i 1000 -o $out.mono >/dev/null 2>&1 &
+vclock-ticker --clock monotonic -i 1ms -w $out.mono >/dev/null 2>&1 &
 mpid=$!
 wait_running $out.real; wait_running $out.mono
 sleep 0.5

@@ -9,12 +9,16 @@
 # none, uid 1000 measures nothing of libvclock: exit 3, no empty success.
 # Through /proc/vclock (VCLOCK_DEVICE) vclock-bench measures libvclock and
 # the strategies' costs, and vclock-report reads the module through the file.
+# As root it switches clock_mode and puts it back as it found it (here
+# none, the mode the demo's hpet_page=if-used case loads with): after a
+# run, after an error (an unwritable -o, exit 4), and when SIGINT or
+# SIGTERM stops it in the middle.
 # Short runs: this checks what is measured and said, not the numbers.
 . /opt/vclock/tests/tap.sh
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
 as_user=/opt/vclock/tests/helpers/vclock-as-user
 param=/sys/module/vclock/parameters/clock_mode
-bench="vclock-bench -r 3 -d 5"
+bench="vclock-bench -r 3 -d 5ms"
 [ "$(cat $param)" = hpet ] || echo "Bail out! the module is in $(cat $param) mode, this suite expects hpet"
 
 # row OUT METHOD: the table row of METHOD.
@@ -63,7 +67,7 @@ expect "uid 1000 --json: counter_mode not switchable, hpet at start" \
 expect "uid 1000 --json: vclock-hpet available" eval 'echo "$out" | grep -qF "\"vclock-hpet\": {\"available\": true"'
 
 # --- root, through the regular file /proc/vclock ---
-run env VCLOCK_DEVICE=/proc/vclock $bench -s
+run env VCLOCK_DEVICE=/proc/vclock $bench --mapping-costs
 expect "/proc/vclock: exit 0" [ $rc -eq 0 ]
 expect "/proc/vclock: vclock-hpet measured" measured "$out" vclock-hpet
 for s in fault remap split; do
@@ -81,6 +85,43 @@ if echo none >$param; then
 	expect "uid 1000, mode none: says nothing of libvclock was measured" \
 		eval 'echo "$err" | grep -q "nothing of libvclock was measured: vclock-hpet: the module is in none mode; switching to HPET mode needs root"'
 	expect "uid 1000, mode none: the ratio section says why it is empty" eval 'echo "$out" | grep -q "^none: no ratio has both of its methods measured"'
+	echo auto >$param
+else
+	not_ok "clock_mode=none accepted"
+fi
+
+# --- root: clock_mode put back as found (none) ---
+# switched_then SIG: start a long run, wait until it has switched the mode
+# away from none, stop it with SIG; $switched, $rc.
+switched_then() {
+	vclock-bench -r 101 -d 1s >/dev/null 2>/tmp/bench.err &
+	_pid=$!
+	switched=0
+	for _i in $(seq 150); do
+		[ "$(cat $param)" != none ] && { switched=1; break; }
+		sleep 0.1
+	done
+	kill -"$1" $_pid; wait $_pid; rc=$?
+	err=$(cat /tmp/bench.err)
+	out=
+}
+if echo none >$param; then
+	run $bench
+	expect "root, mode none: exit 0" [ $rc -eq 0 ]
+	expect "root, mode none: vclock-hpet measured (it switched the mode itself)" measured "$out" vclock-hpet
+	expect "root, mode none: clock_mode is none again after the run" [ "$(cat $param)" = none ]
+	run $bench -o /nonexistent/bench.json
+	expect "root, mode none, -o unwritable: exit 4" [ $rc -eq 4 ]
+	expect "root, mode none: clock_mode is none again after the error" [ "$(cat $param)" = none ]
+	switched_then INT
+	expect "root, mode none, SIGINT: it had switched the mode" [ $switched = 1 ]
+	expect "root, mode none, SIGINT: it died of it (exit $rc)" [ $rc -eq 130 ]
+	expect "root, mode none: clock_mode is none again after SIGINT" [ "$(cat $param)" = none ]
+	echo none >$param
+	switched_then TERM
+	expect "root, mode none, SIGTERM: it had switched the mode" [ $switched = 1 ]
+	expect "root, mode none, SIGTERM: it died of it (exit $rc)" [ $rc -eq 143 ]
+	expect "root, mode none: clock_mode is none again after SIGTERM" [ "$(cat $param)" = none ]
 	echo auto >$param
 else
 	not_ok "clock_mode=none accepted"

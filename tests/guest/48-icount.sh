@@ -10,7 +10,9 @@
 # ticks, so some calls may not be counted: each one that is must equal the
 # static page's count, and at least one per mode must get through. The tool
 # holds update_us at 100 ms while it counts against the module and puts it
-# back. TSC mode where the boot offers it (make check's TSC boot runs this
+# back, and clock_mode, which it switches, as it found it (none here): after
+# the run, after an error (a --lib that does not load, exit 3), and when
+# SIGTERM or SIGINT stops it while it counts. TSC mode where the boot offers it (make check's TSC boot runs this
 # suite; the default boot has no TSC mode and says so).
 . /opt/vclock/tests/tap.sh
 [ -e /dev/vclock ] || { echo "Bail out! /dev/vclock missing — load the module (vm/run --load)"; exit 1; }
@@ -21,14 +23,38 @@ if echo tsc >$param 2>/dev/null; then tsc=1; else tsc=0; fi
 echo auto >$param
 
 fake=$(timeout 600 vclock-icount --fake 2>&1); frc=$?
+echo none >$param
 out=$(timeout 600 vclock-icount 2>&1); rc=$?
 [ $frc -eq 0 ] && ok "vclock-icount --fake exits 0" || { not_ok "vclock-icount --fake exit $frc"; diag "$fake"; }
 [ $rc -eq 0 ] && ok "vclock-icount exits 0 (every count within its budget)" || { not_ok "vclock-icount exit $rc"; diag "$out"; }
 echo "$out" | grep -q "^the module's update interval held at 100000 us while counting (was $before us)" &&
 	ok "it held update_us at 100 ms while counting (was $before)" || { not_ok "it says it held update_us"; diag "$out"; }
 [ "$(cat $upd)" = "$before" ] && ok "update_us is back at $before" || not_ok "update_us is $(cat $upd), was $before"
-[ "$(cat $param)" = hpet ] || [ "$tsc" = 1 ] && ok "clock_mode is back to auto ($(cat $param))" ||
-	not_ok "clock_mode is $(cat $param)"
+[ "$(cat $param)" = none ] && ok "clock_mode is none again, as it was found" ||
+	not_ok "clock_mode is $(cat $param), was none"
+
+# The error and the signals: update_us and clock_mode (none) put back.
+ierr=$(vclock-icount --lib /nonexistent/libvclock.so 2>&1); irc=$?
+[ $irc -eq 3 ] && ok "--lib that does not load: exit 3" || { not_ok "--lib that does not load: exit $irc"; diag "$ierr"; }
+[ "$(cat $upd)" = "$before" ] && [ "$(cat $param)" = none ] &&
+	ok "after that error: update_us $before, clock_mode none" || not_ok "after the error: update_us $(cat $upd), clock_mode $(cat $param)"
+for sig in TERM INT; do
+	echo none >$param
+	vclock-icount >/dev/null 2>&1 &
+	ipid=$!
+	held=0
+	for i in $(seq 300); do
+		[ "$(cat $upd)" = 100000 ] && [ "$(cat $param)" != none ] && { held=1; break; }
+		sleep 0.1
+	done
+	kill -$sig $ipid; wait $ipid; irc=$?
+	[ $held = 1 ] && ok "SIG$sig: it had held update_us and switched clock_mode" ||
+		not_ok "SIG$sig: it had not held update_us ($(cat $upd)) and switched clock_mode ($(cat $param))"
+	[ $irc -gt 128 ] && ok "SIG$sig: it died of it (exit $irc)" || not_ok "SIG$sig: exit $irc"
+	[ "$(cat $upd)" = "$before" ] && [ "$(cat $param)" = none ] && ok "after SIG$sig: update_us $before, clock_mode none" ||
+		not_ok "after SIG$sig: update_us $(cat $upd), clock_mode $(cat $param)"
+done
+echo auto >$param
 
 # rows OUTPUT MODE: its libvclock rows of MODE ("... MODE COUNT BUDGET"; a
 # call may contain a blank).

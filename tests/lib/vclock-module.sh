@@ -67,12 +67,12 @@ unoffered_case() {
 		fi ;;
 	*) not_ok "$1: not offered by the module on $(uname -r)" ;;
 	esac
-	_out=$(vclock-maps --map "$1" self 2>&1)
+	_out=$(vclock-maps --strategy "$1" self 2>&1)
 	_rc=$?
 	if [ $_rc -ne 0 ] && echo "$_out" | grep -q 'does not offer this strategy'; then
-		ok "$1: vclock-maps --map $1 self refuses it (exit $_rc: $(echo "$_out" | head -n 1))"
+		ok "$1: vclock-maps --strategy $1 self refuses it (exit $_rc: $(echo "$_out" | head -n 1))"
 	else
-		not_ok "$1: vclock-maps --map $1 self refuses it (exit $_rc)"
+		not_ok "$1: vclock-maps --strategy $1 self refuses it (exit $_rc)"
 		diag "$_out"
 	fi
 }

@@ -73,7 +73,8 @@ json_has pass '"samples_dump_ms": [800.0, 900.0, 1000.0, 1100.0, 1200.0]'
 json_has pass '"dump+restore": {"ratio": 1.300, "verdict": "UNDECIDED", "target": "<= 1.10"}'
 json_has pass '"file_ratios": {"of": "file mapping / without", "dump": 1.043, "restore": 1.000, "image": 0.572,    "dump+restore": {"ratio": 1.030, "verdict": "UNDECIDED", "target": "<= 1.10"}'
 json_has pass '"file_vs_plugin": {"of": "file mapping / with mapping", "dump": 0.730, "restore": 1.000, "image": 0.534,    "dump+restore": {"ratio": 0.792, "verdict": "INFO"}'
-json_has pass '"provenance": {"commit":'
+json_has pass '{  "schema":{"name":"vclock-criu-bench","version":1},"tool":{"name":"vclock-bench","version":"'
+json_has pass '"provenance":{"commit":'
 
 # 5 rounds whose spread decides: with 1.25-1.35 x without (FAIL), file
 # 1.01-1.05 x without (PASS).

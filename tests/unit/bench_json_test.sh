@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench_json_test: the JSON the guest-only tools write, against doc/schema/
 # (tests/unit/json_schema_check.py), from one boot of the current generation
-# ($VCLOCK_GEN): vclock-bench -o as root (with -s) and --json as uid 1000;
+# ($VCLOCK_GEN): vclock-bench -o as root (with --mapping-costs) and --json as uid 1000;
 # vclock-maps --json of a ticker per strategy as root (pfns shown), and of
-# its own mapping (--map STRATEGY self) as uid 1000 (pfns hidden), so that
+# its own mapping (--strategy NAME self) as uid 1000 (pfns hidden), so that
 # every page object of the page table is validated; vclock-criu-bench -n 1
 # -o (statistics by vclock-bench --criu, the guest's provenance). Each document is also checked to fail validation once a member
 # is renamed (the provenance, a method's samples, a page's pat_index), so the
@@ -19,19 +19,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 guest='as=/opt/vclock/tests/helpers/vclock-as-user
-vclock-bench -r 3 -d 5 -s -o /out/bench-root.json >/out/bench-root.txt 2>&1; echo $? >/out/bench-root.rc
+vclock-bench -r 3 -d 5ms --mapping-costs -o /out/bench-root.json >/out/bench-root.txt 2>&1; echo $? >/out/bench-root.rc
 $as 1000 vclock-bench -r 3 -d 5 -j >/out/bench-user.json 2>/out/bench-user.err; echo $? >/out/bench-user.rc
 # ticker STRATEGY: a ticker reading through the mapping; its pid
 ticker() {
 	f=/tmp/ticker.$1; rm -f $f
-	vclock-ticker -s $1 -i 2000 -o $f >/dev/null 2>&1 &
+	vclock-ticker -s $1 -i 2ms -w $f >/dev/null 2>&1 &
 	p=$!; i=0
 	while ! grep -q running=1 $f 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	echo $p
 }
 for s in fault remap split; do
 	p=$(ticker $s); vclock-maps --json $p >/out/maps-$s.json 2>/out/maps-$s.err; echo $? >/out/maps-$s.rc; kill $p
-	$as 1000 vclock-maps --json --map $s self >/out/maps-user-$s.json 2>/out/maps-user-$s.err; echo $? >/out/maps-user-$s.rc
+	$as 1000 vclock-maps --json --strategy $s self >/out/maps-user-$s.json 2>/out/maps-user-$s.err; echo $? >/out/maps-user-$s.rc
 done
 vclock-criu-bench -n 1 -o /out/criu-bench.json >/out/criu-bench.txt 2>&1; echo $? >/out/criu-bench.rc
 wait'
@@ -58,7 +58,7 @@ valid "vclock-bench -o as root" vclock-bench.schema.json "$tmp/bench-root.json" 
 valid "vclock-bench -o as root (provenance)" vclock-bench.schema.json "$tmp/bench-root.json" provenance
 n=$(grep -o '"samples_ns": \[[^]]*\]' "$tmp/bench-root.json" 2>/dev/null | head -n 1 | tr -cd , | wc -c)
 [ "$n" = 2 ] && ok "vclock-bench: a method's samples_ns has the 3 repetitions" || not_ok "vclock-bench: samples_ns has $((n + 1)) values, want 3"
-grep -q '"strategies": {' "$tmp/bench-root.json" && ok "vclock-bench -s: strategies in the JSON" || not_ok "vclock-bench -s: strategies in the JSON"
+grep -q '"strategies": {' "$tmp/bench-root.json" && ok "vclock-bench --mapping-costs: strategies in the JSON" || not_ok "vclock-bench --mapping-costs: strategies in the JSON"
 rc_is "vclock-bench --json as uid 1000" bench-user 0
 valid "vclock-bench --json as uid 1000" vclock-bench.schema.json "$tmp/bench-user.json" provenance
 for s in fault remap split; do

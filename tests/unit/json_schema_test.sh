@@ -5,8 +5,10 @@
 # module), passing (--allow-fallback, the kernel's vDSO) and failing (a
 # broken library); vclock-maps --json of a process mapping a stand-in
 # /dev/vclock (a regular file on a tmpfs over /dev in a private mount
-# namespace; root only). Each document is also checked to fail validation
-# once broken, so the validator is known to look.
+# namespace; root only); vclock-icount --fake -o (where a private mount
+# namespace is allowed). Each document is also checked to fail validation
+# once broken, so the validator is known to look. Every document begins
+# with the envelope: schema, tool, provenance.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -48,6 +50,22 @@ valid "vclock-check --json --lib vdso" vclock-check.schema.json "$tmp/c3.json"
 valid "vclock-check --json, broken library" vclock-check.schema.json "$tmp/c4.json"
 grep -q "\"commit\":\"$(git -C "$top" rev-parse --short=7 HEAD 2>/dev/null)" "$tmp/c2.json" &&
 	ok "provenance names this tree's commit" || { not_ok "provenance names this tree's commit"; diag "$(head -n 1 "$tmp/c2.json")"; }
+grep -q '^{"schema":{"name":"vclock-check","version":1},"tool":{"name":"vclock-check","version":"[0-9.]*"},"provenance":{' "$tmp/c2.json" &&
+	ok "vclock-check --json begins with the envelope (schema, tool, provenance)" ||
+	{ not_ok "vclock-check --json begins with the envelope"; diag "$(head -c 300 "$tmp/c2.json")"; }
+grep -q '"kernel_cmdline":' "$tmp/c2.json" && grep -q '"module_params":null' "$tmp/c2.json" && ! grep -q '"facts":' "$tmp/c2.json" &&
+	ok "provenance: the kernel command line, module_params null without the module, no facts path" ||
+	not_ok "provenance: kernel_cmdline, module_params, no facts path"
+
+# vclock-icount on the fake device (it skips where no private mount namespace is allowed).
+"$bin/vclock-icount" --fake --lib "$top/build/lib/libvclock.so" --preload "$top/build/lib/vclock-preload.so" \
+	-o "$tmp/i1.json" >/dev/null 2>"$tmp/i1.err"; rc=$?
+if [ $rc -eq 3 ] && grep -q 'no fake device' "$tmp/i1.err"; then
+	skip "no private mount namespace here" "vclock-icount --fake -o: valid against vclock-icount.schema.json"
+else
+	[ $rc -eq 0 ] && ok "vclock-icount --fake -o: exit 0" || { not_ok "vclock-icount --fake -o: exit $rc"; diag "$(cat "$tmp/i1.err")"; }
+	valid "vclock-icount --fake -o" vclock-icount.schema.json "$tmp/i1.json"
+fi
 
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null; then
 	skip "needs root and unshare (a private mount namespace)" "vclock-maps --json of a stand-in /dev/vclock"

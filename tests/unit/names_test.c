@@ -4,6 +4,7 @@
  * option parsers: strategies, clocks by name or number, durations, counts.
  */
 #include <limits.h>
+#include <math.h>
 #include <string.h>
 
 #include "tap.h"
@@ -70,12 +71,22 @@ static void test_numbers(void)
 	unsigned long v = 0;
 	double d = -1;
 
-	tap_ok(!vclock_parse_seconds("5", &d) && d == 5, "duration 5");
-	tap_ok(!vclock_parse_seconds("0.25", &d) && d == 0.25, "duration 0.25");
-	tap_ok(!vclock_parse_seconds("0", &d) && d == 0, "duration 0");
-	tap_ok(vclock_parse_seconds("-1", &d) == -1 && vclock_parse_seconds("1s", &d) == -1 &&
-	       vclock_parse_seconds("", &d) == -1 && vclock_parse_seconds("nan", &d) == -1 &&
-	       vclock_parse_seconds("inf", &d) == -1 && vclock_parse_seconds("1e30", &d) == -1,
+	tap_ok(!vclock_parse_duration("5", &d) && d == 5, "duration 5");
+	tap_ok(!vclock_parse_duration("0.25", &d) && d == 0.25, "duration 0.25");
+	tap_ok(!vclock_parse_duration("0", &d) && d == 0, "duration 0");
+	tap_ok(!vclock_parse_duration("2s", &d) && d == 2, "duration 2s");
+	tap_ok(!vclock_parse_duration("20ms", &d) && fabs(d - 0.02) < 1e-12, "duration 20ms");
+	tap_ok(!vclock_parse_duration("1500us", &d) && fabs(d - 0.0015) < 1e-12, "duration 1500us");
+	tap_ok(!vclock_parse_duration("250ns", &d) && fabs(d - 250e-9) < 1e-18, "duration 250ns");
+	tap_ok(!vclock_parse_duration("2min", &d) && d == 120, "duration 2min");
+	tap_ok(!vclock_parse_duration(".5s", &d) && d == 0.5, "duration .5s");
+	tap_ok(vclock_parse_duration("-1", &d) == -1 && vclock_parse_duration("1x", &d) == -1 &&
+	       vclock_parse_duration("", &d) == -1 && vclock_parse_duration("nan", &d) == -1 &&
+	       vclock_parse_duration("inf", &d) == -1 && vclock_parse_duration("1e30", &d) == -1 &&
+	       vclock_parse_duration("ms", &d) == -1 && vclock_parse_duration(" 1", &d) == -1 &&
+	       vclock_parse_duration("+1", &d) == -1 && vclock_parse_duration("0x10", &d) == -1 &&
+	       vclock_parse_duration("1 s", &d) == -1 && vclock_parse_duration("1S", &d) == -1 &&
+	       vclock_parse_duration("400days", &d) == -1 && vclock_parse_duration("1e6min", &d) == -1,
 	       "bad durations refused");
 	tap_ok(!vclock_parse_ulong("4", 1, 256, &v) && v == 4, "count 4 in 1..256");
 	tap_ok(vclock_parse_ulong("0", 1, 256, &v) == -1 &&

@@ -49,5 +49,8 @@ grep -q '"provenance": {"commit": ' "$tmp/report.json" && grep -q "\"$gen\": {\"
 	ok "report.json: every fact" || not_ok "report.json: $(grep -c '^    "' "$tmp/report.json") facts of $(grep -c . "$tsv")"
 if command -v python3 >/dev/null; then
 	python3 -m json.tool "$tmp/report.json" >/dev/null 2>&1 && ok "report.json parses" || not_ok "report.json parses"
+	python3 "$top/tests/unit/json_schema_check.py" "$top/doc/schema/vclock-report.schema.json" "$tmp/report.json" \
+		2>"$tmp/schema.err" && ok "report.json: valid against doc/schema/vclock-report.schema.json (the envelope: schema, tool, provenance)" ||
+		{ not_ok "report.json: valid against doc/schema/vclock-report.schema.json"; diag "$(cat "$tmp/schema.err")"; }
 fi
 tap_done

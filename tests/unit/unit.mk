@@ -64,6 +64,7 @@ $(B)/unit/elf-lookup: tests/unit/elf_lookup_test.c userspace/elf_lookup.c $(US_H
 # The built tools on the host, where /dev/vclock is absent: CLI conventions,
 # fallback behaviour, the preload shim, vclock-check against the real vDSO.
 $(B)/unit/tools-host: tests/unit/tools-host.sh $(patsubst %,$(B)/bin/%,$(VCLOCK_TOOLS)) \
+		$(B)/bin/vclock-bench $(B)/bin/vclock-icount \
 		$(B)/lib/vclock-preload.so $(LIBVCLOCK_SO) $(B)/tests/vclock-clockloop \
 		$(B)/tests/libvclock-broken.so $(B)/facts
 	@install -D -m 755 $< $@
@@ -76,6 +77,7 @@ $(B)/unit/icount-budgets: tests/unit/icount-budgets.sh $(B)/bin/vclock-icount $(
 
 # The tools' JSON against doc/schema/ (tests/unit/json_schema_check.py).
 $(B)/unit/json_schema_test: $(B)/tests/map_holder $(B)/bin/vclock-check $(B)/bin/vclock-maps \
+		$(B)/bin/vclock-icount $(LIBVCLOCK_SO) $(B)/lib/vclock-preload.so \
 		$(wildcard doc/schema/*.json) tests/unit/json_schema_check.py
 
 # vclock-bench's and vclock-maps' JSON from one guest boot against doc/schema/.
@@ -83,6 +85,10 @@ $(B)/unit/bench_json_test: $(wildcard doc/schema/*.json) tests/unit/json_schema_
 
 # vclock-bench --criu: the CRIU benchmark's statistics on known samples.
 $(B)/unit/bench_criu_test: $(B)/bin/vclock-bench doc/schema/vclock-criu-bench.schema.json
+
+# Every tool against the option and exit status table of doc/cli.md.
+$(B)/unit/cli_table_test: doc/cli.md $(patsubst %,$(B)/bin/%,$(VCLOCK_TOOLS)) $(B)/bin/vclock-bench \
+		$(B)/bin/vclock-icount $(B)/tests/libvclock-broken.so
 
 # The kernel's checkpatch.pl --strict on kmod/ (vm/kernel-source fetches it).
 $(B)/unit/checkpatch_test: $(KSRC)/package
@@ -98,10 +104,10 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/libvclock-elf $(B)/unit/test-options $(B)/unit/proc-maps $(B)/unit/names-options \
 	      $(B)/unit/timespec-math $(B)/unit/elf-lookup $(B)/unit/tools-host \
 	      $(B)/unit/icount-budgets $(B)/unit/json_schema_test $(B)/unit/summarize_test \
-	      $(B)/unit/vm_run_test $(B)/unit/install_test $(B)/unit/report_test \
+	      $(B)/unit/vm_run_test $(B)/unit/vm_run_options_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
-	      $(B)/unit/gen_tree_test $(B)/unit/bench-verdict $(B)/unit/spdx_test
+	      $(B)/unit/gen_tree_test $(B)/unit/bench-verdict $(B)/unit/spdx_test $(B)/unit/cli_table_test
 # checkpatch_test needs the kernel's source (KSRC_TOOLS=1, top Makefile).
 ifeq ($(KSRC_TOOLS),1)
 UNIT_TESTS += $(B)/unit/checkpatch_test
