@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # cli_table_test: every tool against the table of doc/cli.md, which this
 # test reads (so the two cannot drift apart):
 #   - --help exits 0 and lists exactly the options the table gives the tool;

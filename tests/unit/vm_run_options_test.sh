@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # vm_run_options_test: vm/run checks every option before it starts
 # anything. Each bad command line exits 2, says what is wrong and points to
 # --help, and leaves no work directory behind (vm/run makes one just before
