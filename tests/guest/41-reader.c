@@ -341,7 +341,8 @@ static void scenario_comes_back(void *arg)
 		sys_gettime(CLOCK_MONOTONIC, &t);
 	} while (st.state != VCLOCK_LIB_MAPPED && t.tv_sec - t0.tv_sec < 10);
 	check(st.state == VCLOCK_LIB_MAPPED, "the retry mapped the module after %ld calls, "
-	      "%ld s", calls, (long)(t.tv_sec - t0.tv_sec));
+	      "%ld s (last attempt's error %d, %lu attempts)", calls,
+	      (long)(t.tv_sec - t0.tv_sec), st.error, st.attempts);
 	check(st.attempts <= 2 + (unsigned long)(t.tv_sec - t0.tv_sec),
 	      "%lu attempts: at most one per second", st.attempts);
 	check(vclock_clock_mode() == VCLOCK_MODE_HPET, "reads the page again (mode %d)",
