@@ -62,7 +62,11 @@ rows() { echo "$1" | awk -v m="$2" '$1 == "libvclock" && $(NF - 2) == m'; }
 
 # counted MODE: on the static page every libvclock call of MODE is counted
 # within its budget; against the module each count that got through equals
-# the static page's, and at least one did.
+# the static page's, or exceeds it by one pass of the reader's nanosecond
+# carry (vclock_read.h: the base plus the delta crossed a second, which
+# depends on when the page was read; CARRY instructions, seen on newest as
+# TAI 37 against 30 and BOOTTIME 46 against 39), and at least one did.
+CARRY=7
 counted() {
 	_rows=$(rows "$fake" "$1")
 	_n=$(echo "$_rows" | grep -c .)
@@ -74,12 +78,13 @@ counted() {
 	fi
 	_mod=$(rows "$out" "$1")
 	_got=$(echo "$_mod" | awk '$(NF - 1) != "-"' | grep -c .)
-	_diff=$( { echo "$_rows" | sed 's/^/F /'; echo "$_mod" | sed 's/^/M /'; } | awk '
+	_diff=$( { echo "$_rows" | sed 's/^/F /'; echo "$_mod" | sed 's/^/M /'; } | awk -v carry=$CARRY '
 		{ call = $3; for (i = 4; i <= NF - 3; i++) call = call " " $i }
 		$1 == "F" { f[call] = $(NF - 1); next }
-		$(NF - 1) != "-" && $(NF - 1) != f[call] { print call ": module " $(NF - 1) ", static page " f[call] }')
+		$(NF - 1) != "-" && $(NF - 1) != f[call] && $(NF - 1) != f[call] + carry {
+			print call ": module " $(NF - 1) ", static page " f[call] }')
 	if [ "$_got" -ge 1 ] && [ -z "$_diff" ]; then
-		ok "$1 mode, module: the $_got of 11 calls that got through between ticks count as on the static page"
+		ok "$1 mode, module: the $_got of 11 calls that got through between ticks count as on the static page (or one carry, $CARRY, more)"
 	else
 		not_ok "$1 mode, module: $_got of 11 calls got through, counts that differ from the static page:"
 		diag "$_diff"; diag "$out"
