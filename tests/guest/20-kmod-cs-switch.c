@@ -19,11 +19,11 @@
  *     steps of the last two update intervals plus STEP_SLACK_NS;
  *   - nor further behind it (a library read against the kernel read just
  *     before it: a program mixing system calls with the page sees time go
- *     back by that much), by the same bound plus half of how late the
- *     latest update was: a line slowed to meet the kernel at the next
- *     update (by at most half its rate) falls behind it after the meeting
- *     point until that update comes, and a switch (stop_machine) or a busy
- *     host can hold the update back by milliseconds;
+ *     back by that much), by the same bound plus the steering's overshoot
+ *     (vt_steer_overshoot_ns()): a line slowed to meet the kernel at the
+ *     next update falls behind it after the meeting point until that update
+ *     comes, and a switch (stop_machine) or a busy host can hold the update
+ *     back by milliseconds;
  *   - two update intervals after the last switch it is within SETTLED_NS,
  *     either way.
  *
@@ -289,16 +289,19 @@ static void check_bound(const char *mode, const char *pace, const char *dir, int
 	       (long long)lost / 1000);
 }
 
-/* Behind: the same, plus half of how much later than @interval_ns the latest update came. */
+/*
+ * Behind: the same, plus what a line steered to close the steps overshoots
+ * when the latest update came later than @interval_ns.
+ */
 static void check_behind(const char *mode, const char *pace, int64_t worst, int64_t lost,
 			 int64_t gap, int64_t interval_ns)
 {
-	int64_t late = gap > interval_ns ? gap - interval_ns : 0;
+	int64_t over = vt_steer_overshoot_ns(lost + STEP_SLACK_NS, gap - interval_ns, interval_ns);
 
-	tap_ok(worst <= lost + late / 2 + STEP_SLACK_NS,
-	       "%s: switching %s the page was behind by at most the kernel's steps + half the update's delay + %lld us (%lld us, steps %lld us, updates up to %lld us apart)",
+	tap_ok(worst <= lost + over + STEP_SLACK_NS,
+	       "%s: switching %s the page was behind by at most the kernel's steps + the steering's overshoot + %lld us (%lld us, steps %lld us, overshoot %lld us, updates up to %lld us apart)",
 	       mode, pace, STEP_SLACK_NS / 1000, (long long)worst / 1000, (long long)lost / 1000,
-	       (long long)gap / 1000);
+	       (long long)over / 1000, (long long)gap / 1000);
 }
 
 static void run_mode(const char *mode, char cs[][32], int ncs, const char *orig)

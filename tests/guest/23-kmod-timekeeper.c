@@ -519,7 +519,9 @@ static void check_frequency(long ppm)
 	 * ppm x (tick + update interval) off, plus a microsecond. The interval
 	 * is the one the writer really had: when TCG's host starves the
 	 * guest, the hrtimer fires late, and a batch is judged by ppm x (tick
-	 * + the last gap between line updates + the time since the last one).
+	 * + the last gap between line updates + the time since the last one),
+	 * plus what the line steered at the last update (at most ppm x (tick +
+	 * that gap) ahead) loses by running past its meeting point.
 	 */
 	const int64_t bound = labs(ppm) * (4000 + 4000) / 1000 + 1000;
 	const volatile struct vclock_data *page = (const void *)vclock_data_page();
@@ -540,7 +542,9 @@ static void check_frequency(long ppm)
 			gap = now - last_update;
 			last_update = now;
 		}
-		batch_bound = labs(ppm) * (4000000 + gap + (now - last_update)) / 1000000 + 1000;
+		batch_bound = labs(ppm) * (4000000 + gap + (now - last_update)) / 1000000 + 1000 +
+			      vt_steer_overshoot_ns(labs(ppm) * (4000000 + gap) / 1000000,
+						    now - last_update - 4000000, 4000000);
 		if (batch_bound < bound)
 			batch_bound = bound;
 		if (batch_bound > widest)

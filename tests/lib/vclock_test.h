@@ -61,6 +61,25 @@ struct vt_map {
 	size_t len;		/* of base */
 };
 
+/*
+ * How far behind the kernel a steered line can fall when its next update
+ * comes @late ns after the @interval ns it was steered for. An update that
+ * finds the page @ahead ns ahead slows the line to meet the kernel one
+ * interval later, by at most half its rate (vclock_line_steer() in
+ * kmod/vclock_tk_line.h); past that meeting point the slowed line keeps
+ * losing time until an update comes. A late hrtimer (a busy host under TCG,
+ * a stop_machine) is the only way to get there.
+ */
+static inline int64_t vt_steer_overshoot_ns(int64_t ahead, int64_t late, int64_t interval)
+{
+	double by_steering;
+
+	if (late <= 0 || ahead <= 0 || interval <= 0)
+		return 0;
+	by_steering = (double)ahead * (double)late / (double)interval;
+	return by_steering < late / 2 ? (int64_t)by_steering : late / 2;
+}
+
 static inline const volatile uint32_t *vt_counter(const struct vt_map *m)
 {
 	return (const volatile uint32_t *)(m->hpet + VCLOCK_HPET_COUNTER);
