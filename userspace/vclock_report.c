@@ -7,7 +7,9 @@
  *
  *   - which strategies the module offers;
  *   - requested -> effective cache mode of every page kind per strategy
- *     (from the PTEs, through VCLOCK_IOC_QUERY);
+ *     (from the PTEs, through VCLOCK_IOC_QUERY), and what the kernel said
+ *     about a RAM page mapped against its linear map's mode (the check
+ *     kernel-patches/seed-003-* adds; stock kernels say nothing);
  *   - the kernel's own [vvar], [vvar_vclock] and [vdso] VMAs and VmFlags;
  *   - what /proc/self/pagemap says of a PFN-mapped page (root sees pfns);
  *   - the cost of one HPET counter load relative to a data-page load.
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -156,6 +159,55 @@ static void cache_modes(int fd, unsigned int s, int offered)
 		if (offered && !err)
 			munmap(base, VCLOCK_MAP_SIZE);
 	}
+}
+
+/*
+ * The kernel log's line about a RAM page whose PTE and linear map disagree,
+ * if any: x86/PAT "comm:pid maps ..., its linear map is ...". The task
+ * and hex numbers (the pfn) are left out: the fact is what the kernel
+ * checks, not who or where.
+ */
+static void linear_map_check(void)
+{
+	const char *key = "its linear map is";
+	char *buf, *line, *at, *p, *q;
+	int n, len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+
+	if (len <= 0 || !(buf = malloc((size_t)len + 1))) {
+		fact("pat linear-map check", "cannot read the kernel log (%s)", strerror(errno));
+		failures++;
+		return;
+	}
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	if (n < 0) {
+		fact("pat linear-map check", "cannot read the kernel log (%s)", strerror(errno));
+		failures++;
+		free(buf);
+		return;
+	}
+	buf[n] = 0;
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strstr(line, key) || !(at = strstr(line, "x86/PAT: ")))
+			continue;
+		at = strchr(at + 9, ' ');	/* after the task: comm:pid */
+		if (!at)
+			continue;
+		for (p = q = ++at; *p; p++) {
+			if (p[0] == '0' && p[1] == 'x') {
+				for (p += 2; p[1] && strchr("0123456789abcdef", p[1]); p++)
+					;
+				q += sprintf(q, "PFN");
+				continue;
+			}
+			*q++ = *p;
+		}
+		*q = 0;
+		fact("pat linear-map check", "warned: %s", at);
+		free(buf);
+		return;
+	}
+	fact("pat linear-map check", "silent");
+	free(buf);
 }
 
 /* The kernel's own special mappings of this process. */
@@ -351,6 +403,7 @@ int main(int argc, char **argv)
 	putchar('\n');
 	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++)
 		cache_modes(fd, s, !!(info.strategies & (1u << s)));
+	linear_map_check();
 	kernel_vmas();
 	pagemap(fd);
 	hpet_cost(fd, info.modes);

@@ -7,7 +7,9 @@
 #     the one place the module does it;
 #   - vclock_trace.h's TRACE_EVENT() layout (TP_PROTO( ... on lines of their
 #     own, aligned as the kernel's include/trace/events/ headers are).
-# A file is one case; its reports are printed.
+# The project's kernel patches (kernel-patches/*.patch) as patches, with
+# --strict and nothing allowed but the missing Signed-off-by (the project
+# signs no one's name). A file is one case; its reports are printed.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
@@ -26,6 +28,18 @@ for f in "$top"/kmod/*.c "$top"/kmod/*.h; do
 		out=$(echo "$out" | grep -v -e 'OPEN_ENDED_LINE' -e 'PARENTHESIS_ALIGNMENT') ;;
 	esac
 	out=$(echo "$out" | sed '/^$/d')
+	if [ -z "$out" ]; then
+		ok "$name: checkpatch --strict clean"
+	else
+		diag "$out"
+		not_ok "$name: checkpatch --strict clean ($(echo "$out" | wc -l) reports)"
+	fi
+done
+for f in "$top"/kernel-patches/*.patch; do
+	[ -f "$f" ] || continue
+	name=kernel-patches/${f##*/}
+	out=$(cd "$top" && perl "$cp" --strict --no-tree --no-signoff --terse --show-types "$name" 2>&1 |
+		grep -v '^total:' | sed '/^$/d')
 	if [ -z "$out" ]; then
 		ok "$name: checkpatch --strict clean"
 	else
