@@ -137,7 +137,11 @@ check-long: setup
 # DESTDIR (or INSTALL_MOD_PATH for the module) stages both into a directory.
 INSTALL_KVER ?= $(shell uname -r)
 INSTALL_KDIR ?= /lib/modules/$(INSTALL_KVER)/build
-install: criu-install
+# The module is built before anything is installed: a kernel without
+# headers leaves no plugin behind.
+install:
+	$(MAKE) -C kmod KVER=$(INSTALL_KVER) KDIR=$(INSTALL_KDIR)
+	@$(MAKE) --no-print-directory criu-install
 	$(MAKE) -C kmod KVER=$(INSTALL_KVER) KDIR=$(INSTALL_KDIR) install
 
 demo-run: all

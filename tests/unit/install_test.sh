@@ -5,6 +5,7 @@
 #   - make install DESTDIR=x and make -C kmod install INSTALL_MOD_PATH=x stage
 #     exactly the module, its depmod files and the plugin into x, name the
 #     kernel they install for, and leave the host's /lib/modules alone;
+#   - make install for a kernel without headers installs nothing;
 #   - the README's DKMS steps (dkms.conf at the top of the tree) build the
 #     module with 'dkms build -k <ver>', in a private DKMS tree.
 # For a generation with its own root (newest), both run in that root, whose
@@ -70,6 +71,14 @@ if [ -z "$BUILD_ROOT" ]; then
 	[ $rc -eq 0 ] && [ "$files" = "./lib/modules/$KVER/extra/vclock.ko ./usr/lib/criu/vclock_plugin.so " ] &&
 		ok "make install DESTDIR=x: exactly the module and the CRIU plugin under x" ||
 		{ not_ok "make install DESTDIR=x (exit $rc): $files"; diag "$(echo "$out" | tail -n 5)"; }
+	# A kernel without headers: the install fails before it stages anything.
+	out=$(make -C "$tmp/tree" --no-print-directory install DESTDIR="$tmp/nohdr" INSTALL_KVER=0.0-none \
+		INSTALL_KDIR="$tmp/no-such-headers" 2>&1)
+	rc=$?
+	files=$(cd "$tmp/nohdr" 2>/dev/null && find . -type f | tr '\n' ' ')
+	[ $rc -ne 0 ] && [ -z "$files" ] && echo "$out" | grep -q "no kernel headers at $tmp/no-such-headers" &&
+		ok "make install for a kernel without headers fails and installs nothing (not even the plugin)" ||
+		{ not_ok "make install without headers (exit $rc) staged: $files"; diag "$(echo "$out" | tail -n 5)"; }
 else
 	skip "the host's toolchain cannot build for $KVER; the module half ran in its root above" \
 		"make install DESTDIR=x"
