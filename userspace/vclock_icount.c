@@ -511,8 +511,9 @@ static void usage(const char *prog)
 	       "and a minimal reference reader.\n\n"
 	       "  -f, --fake            a fake /dev/vclock in a private mount namespace\n"
 	       "                        (no module needed; the tool sets the page's mode)\n"
-	       "  -l, --lib PATH        libvclock.so (default /opt/vclock/lib/libvclock.so)\n"
-	       "  -p, --preload PATH    the shim (default /opt/vclock/lib/vclock-preload.so)\n"
+	       "  -l, --lib PATH        libvclock.so (default: ../lib/ beside this program,\n"
+	       "                        else /opt/vclock/lib/)\n"
+	       "  -p, --preload PATH    the shim (default: the same place)\n"
 	       "      --check           TAP: each budgeted count against its budget\n"
 	       "  -j, --json            JSON instead of the table\n"
 	       "  -o, --output FILE     also write the JSON to FILE\n"
@@ -591,6 +592,29 @@ static int hold_updates(void)
 
 static const char *const prog = "vclock-icount";
 
+/*
+ * @name in the lib/ directory beside this program's bin/ (build/lib on the
+ * host, /opt/vclock/lib in the guest), or in /opt/vclock/lib.
+ */
+static const char *beside_exe(char *buf, size_t size, const char *name)
+{
+	char exe[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			if ((size_t)snprintf(buf, size, "%s/../lib/%s", exe, name) < size &&
+			    access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	snprintf(buf, size, "/opt/vclock/lib/%s", name);
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -600,7 +624,9 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *lib = "/opt/vclock/lib/libvclock.so", *pre = "/opt/vclock/lib/vclock-preload.so";
+	static char lib_beside[4096], pre_beside[4096];
+	const char *lib = beside_exe(lib_beside, sizeof(lib_beside), "libvclock.so");
+	const char *pre = beside_exe(pre_beside, sizeof(pre_beside), "vclock-preload.so");
 	const char *out = NULL;
 	int c, use_fake = 0, check = 0, json = 0, ret, err;
 	char cs[32];

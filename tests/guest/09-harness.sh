@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The harness itself, in the guest: run-suites fails a suite that leaves a
 # process behind using /dev/vclock (regression check for the suite-34 holder
-# fixed in b451f9c), names it, and blames no later suite for it.
+# fixed in b451f9c), names it, and blames no later suite for it; a suite's
+# summary line counts skipped cases apart from passed ones.
 . /opt/vclock/tests/tap.sh
 
 work=$(mktemp -d)
@@ -17,6 +18,12 @@ cat >"$work/suites/2-clean" <<'S'
 #!/bin/sh
 echo 1..1
 echo "ok 1 nothing left behind"
+S
+cat >"$work/suites/3-skips" <<'S'
+#!/bin/sh
+echo 1..2
+echo "ok 1 runs"
+echo "ok 2 needs what this boot lacks # SKIP not here"
 S
 chmod +x "$work/suites/"*
 
@@ -34,6 +41,9 @@ grep -q '^Bail out! 1-leaks left processes using /dev/vclock: [0-9]* (sleep)$' "
 	not_ok "the leaking suite gets a bail-out line naming the process"
 ! grep -q '^Bail out!' "$work/tap/2-clean.tap" &&
 	ok "the next suite is not blamed for it" || not_ok "the next suite is not blamed for it"
+grep -q '^# suite 3-skips: exit 0, [0-9]*s, 1 ok, 0 not ok, 1 skipped$' "$work/out" &&
+	ok "a skipped case is counted as skipped, not as ok" ||
+	not_ok "a skipped case is counted as skipped, not as ok: $(grep '^# suite 3-skips:' "$work/out")"
 [ -n "$pids" ] && kill $pids 2>/dev/null
 sleep 0.3
 [ -z "$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep ' -> /dev/vclock$')" ] &&
