@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The guest itself: the Debian kernel we built for, its clocksource, the
-# results share and the environment vm/init promises.
+# results share, KFENCE where the kernel has it, and the environment vm/init
+# promises.
 . /opt/vclock/tests/tap.sh
 
 want=$(cat /etc/vclock/kver)
@@ -22,6 +23,16 @@ for m in proc sysfs devtmpfs devpts debugfs; do
 done
 ip addr show lo | grep -q 'inet 127.0.0.1' && ok "lo is up" || not_ok "lo is up"
 [ "$(nproc)" -eq 2 ] && ok "2 vCPUs" || not_ok "2 vCPUs (have $(nproc))"
+
+# A kernel with KFENCE (Debian's 6.12 and 7.x: off until an interval is set)
+# gets it on in every boot (vm/gen: kfence.sample_interval=100).
+kf=/sys/module/kfence/parameters/sample_interval
+if [ -f $kf ]; then
+	[ "$(cat $kf)" -gt 0 ] && ok "KFENCE samples every $(cat $kf) ms" ||
+		not_ok "KFENCE is built in but off (sample_interval 0): vm/gen did not set kfence.sample_interval"
+else
+	ok "no KFENCE in this kernel # SKIP CONFIG_KFENCE is not set"
+fi
 
 # Regression check for b451f9c: vm/init keeps the console open on fd 9 for
 # itself; the command must not inherit it (CRIU refused to dump every process
