@@ -31,7 +31,7 @@ if [ -f $kf ]; then
 	[ "$(cat $kf)" -gt 0 ] && ok "KFENCE samples every $(cat $kf) ms" ||
 		not_ok "KFENCE is built in but off (sample_interval 0): vm/gen did not set kfence.sample_interval"
 else
-	ok "no KFENCE in this kernel # SKIP CONFIG_KFENCE is not set"
+	skip "CONFIG_KFENCE is not set" "KFENCE where the kernel has it"
 fi
 
 # Regression check for b451f9c: vm/init keeps the console open on fd 9 for
