@@ -121,5 +121,5 @@ out=$(KTREE=$tmp/other "$gen" prepare tree 2>&1)
 
 # The list of generations CI runs does not change; tree and src are opt-in.
 [ "$("$gen" list)" = "6.1 6.12 newest" ] && ok "vm/gen list stays 6.1 6.12 newest" || not_ok "vm/gen list: $("$gen" list)"
-case " $("$gen" known) " in *" tree src patched "*) ok "vm/gen known has tree, src and patched" ;; *) not_ok "vm/gen known" ;; esac
+case " $("$gen" known) " in *" tree src patched debug "*) ok "vm/gen known has tree, src, patched and debug" ;; *) not_ok "vm/gen known" ;; esac
 tap_done
