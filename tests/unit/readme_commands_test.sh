@@ -8,7 +8,8 @@
 # starts like a command (make, vm/, sudo, gcc) fails: mark its block ```sh.
 #   make [TARGET]... [VAR=...]   checked: each target is a rule of the
 #                                 Makefiles and named by 'make help'; each
-#                                 VAR is one the Makefiles or vm/ scripts use
+#                                 VAR is one the Makefiles, vm/ scripts or
+#                                 tests/check* (make passes it on) use
 #   gcc ...                       run on the host, in the top directory
 #   vm/run OPTS -- CMD            checked (each option one 'vm/run --help'
 #                                 lists, CMD a program the guest has), then
@@ -63,7 +64,7 @@ check_line() {
 			-C) ;;
 			kmod) [ -f kmod/Makefile ] || bad="$bad kmod/Makefile" ;;
 			*=*) v=${w%%=*}
-			     grep -qw -- "$v" Makefile kmod/Makefile vm/* 2>/dev/null || bad="$bad $v (unused variable)" ;;
+			     grep -qw -- "$v" Makefile kmod/Makefile vm/* tests/check tests/check-generations 2>/dev/null || bad="$bad $v (unused variable)" ;;
 			-*) bad="$bad $w (option)" ;;
 			*) echo "$targets" | grep -qx -- "$w" || bad="$bad $w (no such target)"
 			   echo "$help" | grep -qE "make $w( |$)" || bad="$bad $w (not in make help)" ;;
