@@ -107,7 +107,7 @@ UNIT_TESTS += $(B)/unit/reader-math $(B)/unit/lib-fallback $(B)/unit/lib-fakedev
 	      $(B)/unit/vm_run_test $(B)/unit/vm_run_options_test $(B)/unit/install_test $(B)/unit/report_test \
 	      $(B)/unit/readme_commands_test $(B)/unit/readme_messages_test $(B)/unit/tk-line \
 	      $(B)/unit/lib-devpath $(B)/unit/bench_json_test $(B)/unit/bench_criu_test \
-	      $(B)/unit/gen_tree_test $(B)/unit/check_generations_test $(B)/unit/bench_chart_test $(B)/unit/check_dmesg_test $(B)/unit/bench-verdict $(B)/unit/spdx_test $(B)/unit/cli_table_test
+	      $(B)/unit/gen_tree_test $(B)/unit/check_generations_test $(B)/unit/bench_chart_test $(B)/unit/check_dmesg_test $(B)/unit/bug_finders_test $(B)/unit/bench-verdict $(B)/unit/spdx_test $(B)/unit/cli_table_test
 # checkpatch_test needs the kernel's source (KSRC_TOOLS=1, top Makefile).
 ifeq ($(KSRC_TOOLS),1)
 UNIT_TESTS += $(B)/unit/checkpatch_test
