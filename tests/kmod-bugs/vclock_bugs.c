@@ -8,7 +8,6 @@
  *
  * Never load it anywhere else: every bug is real.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -62,12 +61,19 @@ static void bug_lock(void)
 	mutex_unlock(&lock_b);
 }
 
-/* DEBUG_ATOMIC_SLEEP: a sleep with a spinlock held */
+/*
+ * DEBUG_ATOMIC_SLEEP: an allocation that may sleep, with a spinlock held
+ * (might_sleep() reports it whether or not this one sleeps; a real sleep,
+ * msleep(), would meet the scheduler's own "scheduling while atomic")
+ */
 static void bug_sleep(void)
 {
+	void *p;
+
 	spin_lock(&spin);
-	msleep(1);
+	p = kmalloc(16, GFP_KERNEL);
 	spin_unlock(&spin);
+	kfree(p);
 }
 
 /* kmemleak: an object nobody points to any more */
