@@ -20,6 +20,8 @@
  *   kpagecount S       /proc/kpagecount (the page's map count) of the data
  *                      and lab pages: a PFN map takes no reference, a
  *                      vm_insert_page() would.
+ *   dontcopy S         the VM_DONTCOPY variant (VCLOCK_PGOFF_DONTCOPY):
+ *                      VmFlags dc, and no VMA in a fork child.
  *
  * Counting is the point: no physical address of a RAM page is printed.
  */
@@ -491,6 +493,91 @@ static void emit(unsigned int s, const struct tracked *t, const struct life *l,
 	     l->count[TRACK_LAB][ST_FORK], l->count[TRACK_LAB][ST_EXIT], t->pfn_source);
 }
 
+/* The layout of @s with VCLOCK_PGOFF_DONTCOPY (map_layout()'s way); -errno. */
+static int map_layout_dontcopy(int fd, unsigned int s, char **base)
+{
+	size_t len = s == VCLOCK_STRATEGY_SPLIT ? VCLOCK_NR_DATA_PAGES * VCLOCK_PAGE_SIZE :
+		     VCLOCK_MAP_SIZE;
+	off_t data = (off_t)((VCLOCK_PGOFF(s, VCLOCK_LAB_WB, 0) | VCLOCK_PGOFF_DONTCOPY) <<
+			     VCLOCK_PAGE_SHIFT);
+	off_t hpet = (off_t)((VCLOCK_PGOFF(s, VCLOCK_LAB_WB, VCLOCK_PAGE_HPET) |
+			      VCLOCK_PGOFF_DONTCOPY) << VCLOCK_PAGE_SHIFT);
+	char *p = mmap(NULL, VCLOCK_MAP_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int err;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	if (mmap(p, len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, data) == MAP_FAILED ||
+	    (s == VCLOCK_STRATEGY_SPLIT &&
+	     mmap(p + len, VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, hpet) ==
+	     MAP_FAILED)) {
+		err = -errno;
+		munmap(p, VCLOCK_MAP_SIZE);
+		return err;
+	}
+	*base = p;
+	return 0;
+}
+
+/*
+ * The VM_DONTCOPY variant (VCLOCK_PGOFF_DONTCOPY): the VMAs' VmFlags, and
+ * what a fork child has of them (VCLOCK_IOC_QUERY of its pid).
+ */
+static void dontcopy_row(int fd, unsigned int s)
+{
+	struct maps_list l = { 0 };
+	unsigned int parent_vmas = 0, child_vmas = 0;
+	int cmd[2], n, present, dc = 0, status;
+	char fname[64], *base = NULL;
+	size_t i;
+	pid_t pid;
+
+	snprintf(fname, sizeof(fname), "dontcopy %s", strategy_names[s]);
+	n = map_layout_dontcopy(fd, s, &base);
+	if (n) {
+		fact(fname, "mmap refused (%s)", errno_name(-n));
+		failures++;
+		return;
+	}
+	touch_layout(base);
+	if (!maps_read("self", &l) && !smaps_merge("self", &l))
+		for (i = 0; i < l.n; i++)
+			if (l.v[i].start >= (uintptr_t)base &&
+			    l.v[i].start < (uintptr_t)base + VCLOCK_MAP_SIZE)
+				dc += vmflags_has(l.v[i].vmflags, "dc");
+	maps_free(&l);
+	n = query_pid(fd, 0, &parent_vmas, &present);
+	fflush(stdout);
+	if (n < 0 || pipe(cmd)) {
+		fact(fname, "cannot query or pipe (%s)", errno_name(n < 0 ? -n : errno));
+		failures++;
+		munmap(base, VCLOCK_MAP_SIZE);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		close(cmd[1]);
+		while (read(cmd[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(cmd[0]);
+	n = pid > 0 ? query_pid(fd, pid, &child_vmas, &present) : -errno;
+	close(cmd[1]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	munmap(base, VCLOCK_MAP_SIZE);
+	if (n < 0) {
+		fact(fname, "cannot fork or query the child (%s)", errno_name(-n));
+		failures++;
+		return;
+	}
+	fact(fname, "parent %u VMA(s), %d with VmFlags dc; fork child %u VMA(s)",
+	     parent_vmas, dc, child_vmas);
+}
+
 void report_copy(int fd, unsigned int strategies)
 {
 	struct tracked t;
@@ -523,5 +610,12 @@ void report_copy(int fd, unsigned int strategies)
 		map_private(fd, s, private_pgoffs, sizeof(private_pgoffs), &private_mprotect_err);
 		live_one(fd, s, &t, &l);
 		emit(s, &t, &l, private_pgoffs, private_mprotect_err);
+	}
+	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
+		snprintf(fname, sizeof(fname), "dontcopy %s", strategy_names[s]);
+		if (!(strategies & (1u << s)))
+			fact(fname, "not offered");
+		else
+			dontcopy_row(fd, s);
 	}
 }

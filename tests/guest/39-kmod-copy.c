@@ -12,7 +12,9 @@
  *     or lab page beyond those there before the mapping, and no page count;
  *   - mprotect(PROT_WRITE) is refused (EACCES) on the MAP_SHARED mapping and
  *     on a MAP_PRIVATE one: the mapping never becomes writable nor COW;
- *   - the child has the parent's VMAs (the mapping is not VM_DONTCOPY).
+ *   - the child has the parent's VMAs (the mapping is not VM_DONTCOPY);
+ *   - with VCLOCK_PGOFF_DONTCOPY it is: VmFlags dc, the offset kept,
+ *     MADV_DOFORK refused, no VMA in a fork child.
  *
  * Whether the child's PTEs were copied at fork or fault in again is shown
  * (a diagnostic), as is mixed's page count. Runs as root: the pfns come from
@@ -244,6 +246,65 @@ static void check_strategy(unsigned int s)
 	}
 }
 
+static void child_has_no_vma(void *arg)
+{
+	(void)arg;
+	_exit(vt_count_vmas() == 0 ? 0 : 1);
+}
+
+/*
+ * VCLOCK_PGOFF_DONTCOPY: VM_DONTCOPY (VmFlags dc) on every VMA of the
+ * layout, kept in the offset; madvise(MADV_DOFORK) cannot undo it (VM_IO);
+ * a fork child has no vclock VMA, the parent still reads.
+ */
+static void check_dontcopy(unsigned int s)
+{
+	const char *name = vt_strategy_names[s];
+	size_t len = s == VCLOCK_STRATEGY_SPLIT ? VCLOCK_NR_DATA_PAGES * VCLOCK_PAGE_SIZE :
+		     VCLOCK_MAP_SIZE;
+	uint64_t pgoff = VCLOCK_PGOFF(s, VCLOCK_LAB_WB, 0) | VCLOCK_PGOFF_DONTCOPY;
+	uint8_t *base, *hpet = NULL;
+	struct maps_list l;
+	char flags[512] = "";
+	size_t i;
+	int err, ok_pgoff = 0;
+
+	base = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)(pgoff << VCLOCK_PAGE_SHIFT));
+	if (!tap_ok(base != MAP_FAILED, "%s dontcopy: mmap (%s)", name,
+		    base == MAP_FAILED ? strerror(errno) : "ok"))
+		return;
+	if (s == VCLOCK_STRATEGY_SPLIT) {
+		hpet = mmap(NULL, VCLOCK_PAGE_SIZE, PROT_READ, MAP_SHARED, fd,
+			    (off_t)((VCLOCK_PGOFF(s, VCLOCK_LAB_WB, VCLOCK_PAGE_HPET) |
+				     VCLOCK_PGOFF_DONTCOPY) << VCLOCK_PAGE_SHIFT));
+		tap_ok(hpet != MAP_FAILED, "%s dontcopy: mmap of the HPET VMA (%s)", name,
+		       hpet == MAP_FAILED ? strerror(errno) : "ok");
+		if (hpet == MAP_FAILED)
+			hpet = NULL;
+	}
+	vt_vmflags(base, flags, sizeof(flags));
+	tap_ok(vt_has_flag(flags, "dc"), "%s dontcopy: VmFlags have dc (%s)", name, flags);
+	if (!vt_vclock_vmas(&l, false)) {
+		for (i = 0; i < l.n; i++)
+			if (l.v[i].start == (uintptr_t)base)
+				ok_pgoff = l.v[i].offset >> VCLOCK_PAGE_SHIFT == pgoff;
+		maps_free(&l);
+	}
+	tap_ok(ok_pgoff, "%s dontcopy: /proc/self/maps shows offset pgoff %#llx", name,
+	       (unsigned long long)pgoff);
+	err = madvise(base, len, MADV_DOFORK) ? errno : 0;
+	tap_ok(err == EINVAL, "%s dontcopy: madvise(MADV_DOFORK) refused: EINVAL (got %s)", name,
+	       err ? strerror(err) : "success");
+	tap_ok(vt_in_child(child_has_no_vma, NULL) == 0, "%s dontcopy: a fork child has no vclock VMA",
+	       name);
+	tap_ok(((volatile struct vclock_data *)base)->magic == VCLOCK_MAGIC &&
+	       vt_count_vmas() == (hpet ? 2 : 1), "%s dontcopy: the parent still has and reads it",
+	       name);
+	munmap(base, len);
+	if (hpet)
+		munmap(hpet, VCLOCK_PAGE_SIZE);
+}
+
 int main(void)
 {
 	unsigned int strategies, s;
@@ -265,6 +326,7 @@ int main(void)
 			continue;
 		}
 		check_strategy(s);
+		check_dontcopy(s);
 	}
 	close(fd);
 	return tap_done();
