@@ -27,7 +27,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -357,6 +356,8 @@ static void live_one(int fd, unsigned int s, const struct tracked *t, struct lif
 		l->parent_ptes = -1;
 
 	fflush(stdout);
+	/* A child killed before it answers is a fact, not the report's death. */
+	signal(SIGPIPE, SIG_IGN);
 	if (pipe(cmd) || pipe(ack)) {
 		l->child_err = -errno;
 		goto out_unmap;
@@ -379,7 +380,7 @@ static void live_one(int fd, unsigned int s, const struct tracked *t, struct lif
 	if (n < 0) {
 		l->child_err = n;
 	} else if (write(cmd[1], &c, 1) != 1 || read(ack[0], &c, 1) != 1) {
-		l->child_err = -EPIPE;
+		l->child_err = -EPIPE;	/* the child died (SIGPIPE is ignored) */
 	} else {
 		n = query_pid(fd, pid, &vmas, &l->child_ptes_touched);
 		if (n < 0)
