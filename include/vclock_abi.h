@@ -118,7 +118,8 @@ enum vclock_lab {
 /*
  * mmap offset, in pages: bits 0-3 the first layout page mapped (non-zero only
  * for the HPET VMA of the split strategy), bits 4-7 the strategy, bits 8-9
- * the lab mode. The valid (offset, length) pairs are:
+ * the lab mode, bit 10 VCLOCK_PGOFF_DONTCOPY. The valid (offset, length)
+ * pairs are:
  *   fault, remap, mixed: page 0, VCLOCK_NR_PAGES pages
  *   split:               page 0, VCLOCK_NR_DATA_PAGES pages (data VMA)
  *                        page VCLOCK_PAGE_HPET, 1 page      (HPET VMA)
@@ -129,7 +130,15 @@ enum vclock_lab {
 #define VCLOCK_PGOFF_PAGE(pgoff)	((unsigned int)((pgoff) & 0xf))
 #define VCLOCK_PGOFF_STRATEGY(pgoff)	((unsigned int)(((pgoff) >> 4) & 0xf))
 #define VCLOCK_PGOFF_LAB(pgoff)		((unsigned int)(((pgoff) >> 8) & 0x3))
-#define VCLOCK_PGOFF_MAX		VCLOCK_PGOFF(0xf, 0x3, 0xf)
+/*
+ * VM_DONTCOPY: a fork child does not get the mapping (no PTEs copied, no
+ * view reference taken), as Linus advised for such mappings in 2006. Any
+ * strategy; the VMA keeps the bit in its offset, so /proc/PID/maps shows it
+ * and CRIU, re-mapping the same offset, restores it. A module before this
+ * bit refuses it (EINVAL).
+ */
+#define VCLOCK_PGOFF_DONTCOPY		((__u64)1 << 10)
+#define VCLOCK_PGOFF_MAX		(VCLOCK_PGOFF(0xf, 0x3, 0xf) | VCLOCK_PGOFF_DONTCOPY)
 #define VCLOCK_MMAP_OFFSET(strategy, lab, page) \
 	(VCLOCK_PGOFF(strategy, lab, page) << VCLOCK_PAGE_SHIFT)
 

@@ -24,6 +24,8 @@
  * mapping: VM_MAYWRITE and VM_MAYEXEC are cleared, so mprotect() cannot add
  * them and vmf_insert_pfn_prot()'s COW assertion can never fire. It cannot be
  * split (partial munmap/mprotect/mremap fail) nor grown (VM_DONTEXPAND).
+ * VCLOCK_PGOFF_DONTCOPY in the offset adds VM_DONTCOPY: fork leaves the
+ * VMA out of the child (VM_IO makes madvise(MADV_DOFORK) refuse to undo it).
  */
 #include "vclock_internal.h"
 #include "vclock_trace.h"
@@ -262,7 +264,8 @@ err_zap:
 
 int vclock_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	unsigned long pgoff = vma->vm_pgoff;
+	unsigned long dontcopy = vma->vm_pgoff & VCLOCK_PGOFF_DONTCOPY;
+	unsigned long pgoff = vma->vm_pgoff & ~VCLOCK_PGOFF_DONTCOPY;
 	unsigned int strategy = VCLOCK_PGOFF_STRATEGY(pgoff);
 	unsigned int lab = VCLOCK_PGOFF_LAB(pgoff);
 	unsigned int first = VCLOCK_PGOFF_PAGE(pgoff);
@@ -282,10 +285,11 @@ int vclock_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EACCES;
 
 	vclock_vm_flags_mod(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
-			 (strategy == VCLOCK_STRATEGY_MIXED ? VM_MIXEDMAP : VM_PFNMAP),
+			 (strategy == VCLOCK_STRATEGY_MIXED ? VM_MIXEDMAP : VM_PFNMAP) |
+			 (dontcopy ? VM_DONTCOPY : 0),
 			 VM_MAYWRITE | VM_MAYEXEC);
 	/* Offset 0 becomes the explicit one: /proc/PID/maps and CRIU see it. */
-	vma->vm_pgoff = VCLOCK_PGOFF(strategy, lab, first);
+	vma->vm_pgoff = VCLOCK_PGOFF(strategy, lab, first) | dontcopy;
 	vma->vm_ops = &vclock_vm_ops;
 	vma->vm_private_data = NULL;
 	if (first == VCLOCK_PAGE_DATA) {

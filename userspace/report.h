@@ -17,5 +17,7 @@ const char *cache_name(unsigned int c);
 int map_layout(int fd, unsigned int strategy, unsigned int lab, char **base);
 /* This process's PTEs of the device (VCLOCK_IOC_QUERY): entries or -errno. */
 int query_self(int fd, struct vclock_pte_info *e, unsigned int max);
+/* Seeds 001 and 004: memtype entries, pgoff, COW and fork, page counts. */
+void report_copy(int fd, unsigned int strategies);
 
 #endif

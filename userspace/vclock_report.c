@@ -351,6 +351,7 @@ int main(int argc, char **argv)
 	for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++)
 		cache_modes(fd, s, !!(info.strategies & (1u << s)));
 	linear_map_check();
+	report_copy(fd, info.strategies);
 	kernel_vmas();
 	pagemap(fd);
 	hpet_cost(fd, info.modes);
