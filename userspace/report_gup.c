@@ -6,7 +6,9 @@
  * access_remote_vm() fallback does with vclock's mapping, and whether it
  * leaves a reference on a PFN-mapped RAM page.
  *
- * One row per (path, strategy), the three page kinds in its value:
+ * First "pfn page counts": the data and lab pages' map and reference counts
+ * while a fault mapping maps them (what the deltas below start from). Then
+ * one row per (path, strategy), the three page kinds in its value:
  *
  *   gup <path> <strategy>	data <res>(map<+d>,ref<+d>), lab <res>(map<+d>,ref<+d>), hpet <res>
  *
@@ -464,6 +466,37 @@ int gup_targets(int fd, char *base, int hpet_usable, struct gup_target *t)
 	return 0;
 }
 
+/*
+ * What the rows' deltas start from, with a fault mapping's pages touched:
+ * a special PTE is no mapping for the map count, and the reference is the
+ * module's own (alloc_page).
+ */
+static void page_counts(int fd, int hpet_usable)
+{
+	struct gup_target t[GUP_NR_KINDS];
+	struct gup_counts data, lab;
+	char *base;
+	int err;
+
+	err = map_layout(fd, VCLOCK_STRATEGY_FAULT, VCLOCK_LAB_WB, &base);
+	if (err) {
+		fact("pfn page counts", "cannot map (%s)", strerror(-err));
+		failures++;
+		return;
+	}
+	err = gup_targets(fd, base, hpet_usable, t);
+	counts_sample(&t[0], &data);
+	counts_sample(&t[1], &lab);
+	if (err || !data.ok || !lab.ok) {
+		fact("pfn page counts", "not measured (root, /proc/kpagecount and the status file's page_refs are needed)");
+		failures++;
+	} else {
+		fact("pfn page counts", "data map %ld ref %ld, lab map %ld ref %ld (fault, mapped and touched)",
+		     data.map, data.data_ref, lab.map, lab.lab_ref);
+	}
+	munmap(base, VCLOCK_MAP_SIZE);
+}
+
 void report_gup(int fd, unsigned int strategies)
 {
 	static const char *const strategy_names[] = VCLOCK_STRATEGY_NAMES;
@@ -478,6 +511,7 @@ void report_gup(int fd, unsigned int strategies)
 
 	hpet_usable = !ioctl(fd, VCLOCK_IOC_INFO, &info) &&
 		      (info.modes & (1u << VCLOCK_MODE_HPET));
+	page_counts(fd, hpet_usable);
 	for (path = 0; path < GUP_NR_PATHS; path++) {
 		for (s = VCLOCK_STRATEGY_FAULT; s < VCLOCK_NR_STRATEGIES; s++) {
 			snprintf(name, sizeof(name), "gup %s %s", gup_path_names[path],

@@ -101,11 +101,17 @@ static void one_strategy(int fd, unsigned int s, int hpet_usable, const char *od
 	struct gup_outcome o;
 	unsigned int path;
 	char *base, buf[96];
-	int k;
+	int k, err;
 
-	if (map_layout(fd, s, VCLOCK_LAB_WB, &base) || gup_targets(fd, base, hpet_usable, t)) {
-		tap_ok(0, "%s: map and query the layout (%s)", vt_strategy_names[s],
-		       strerror(errno));
+	err = map_layout(fd, s, VCLOCK_LAB_WB, &base);
+	if (err) {
+		tap_ok(0, "%s: map the layout (%s)", vt_strategy_names[s], strerror(-err));
+		return;
+	}
+	err = gup_targets(fd, base, hpet_usable, t);
+	if (err) {
+		tap_ok(0, "%s: query the layout (%s)", vt_strategy_names[s], strerror(-err));
+		munmap(base, VCLOCK_MAP_SIZE);
 		return;
 	}
 	for (k = 0; k < GUP_NR_KINDS; k++)
