@@ -18,13 +18,15 @@
  * write of the page to a file; the value then starts "on <fs>:"), vmsplice
  * (plain vmsplice into a pipe, then a read of the pipe), io-uring-register
  * (IORING_REGISTER_BUFFERS of the page, raw syscalls). A strategy the module
- * does not offer has the value "not offered".
+ * does not offer has the value "not offered"; o-direct without a
+ * filesystem to write to (gup_odirect_dir()), "no O_DIRECT filesystem (...)".
  *
  * <res>: "ok" (the whole length came back and equals what the mapping itself
  * reads: the lab page whole, the data page's constant fields, the HPET's
  * capabilities register; io-uring-register only registers, so its "ok" is
  * "registered"), "ok-differs" (it came back but not equal: a wrong page),
- * "short <n>" (fewer bytes), or the errno's name (EFAULT, EIO, ...).
+ * "short <n>" (fewer bytes), the errno's name (EFAULT, EIO, ...), or for
+ * hpet "-" (no usable HPET: its page is not mapped).
  *
  * map<+d>: the change of /proc/kpagecount (the page's map count), ref<+d>:
  * the change of its reference count ("page_refs:" of the module's status
@@ -32,8 +34,9 @@
  * change seen while the path holds the page (vmsplice before the pipe is
  * read, io_uring while registered) or after it. A GUP that takes a
  * reference on a PFN-mapped page would show as ref+1 (get) or ref+1024 (pin)
- * while held, and a leak as a change after. "?" when not measurable. The
- * HPET page is MMIO: no struct page, no counts.
+ * while held, and a leak as a change after; a reference the other paths
+ * take and drop within their system call is not seen. "?" when not
+ * measurable. The HPET page is MMIO: no struct page, no counts.
  *
  * Lengths: a page for data and lab; 16 bytes of the HPET page (its first
  * registers; MMIO reads are not free), a page for O_DIRECT and io_uring,
