@@ -374,5 +374,13 @@ void vclock_mmap_status(struct seq_file *m)
 		seq_printf(m, " %s=%ld", page_names[i],
 			   atomic_long_read(&vclock_faults[i]));
 	seq_putc(m, '\n');
+	/*
+	 * The pages' reference counts: user space sees only their map counts
+	 * (/proc/kpagecount), so this is where a path that takes a reference
+	 * on a PFN-mapped page (get_user_pages() ignoring VM_PFNMAP, seed
+	 * 003) would show. Counts only, never an address.
+	 */
+	seq_printf(m, "page_refs: data=%d lab=%d\n",
+		   page_ref_count(vclock_data_page), page_ref_count(vclock_lab_page));
 	vclock_hpet_page_status(m);
 }

@@ -15,7 +15,7 @@ VCLOCK_CHECK_OBJS  := $(call us_objs,vclock_check check_readers check_abi check_
 			clock_api elf_lookup vclock_names cli_common)
 VCLOCK_MAPS_OBJS   := $(call us_objs,vclock_maps proc_maps vclock_names cli_common provenance json_out)
 VCLOCK_TICKER_OBJS := $(call us_objs,vclock_ticker vclock_names cli_common)
-VCLOCK_REPORT_OBJS := $(call us_objs,vclock_report report_common report_copy proc_maps vclock_names cli_common)
+VCLOCK_REPORT_OBJS := $(call us_objs,vclock_report report_common report_copy report_gup proc_maps vclock_names cli_common)
 PRELOAD_OBJS       := $(call us_objs,vclock_preload vclock_names)
 
 $(B)/bin/vclock-check: $(VCLOCK_CHECK_OBJS) $(LIBVCLOCK_A)

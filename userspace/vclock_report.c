@@ -11,6 +11,9 @@
  *     about a RAM page mapped against its linear map's mode (the check
  *     kernel-patches/seed-003-* adds; stock kernels say nothing);
  *   - the kernel's own [vvar], [vvar_vclock] and [vdso] VMAs and VmFlags;
+ *   - what each get_user_pages() path (process_vm_readv, /proc/PID/mem,
+ *     ptrace, O_DIRECT, vmsplice, io_uring) does with each page kind per
+ *     strategy, and whether it changes a page's counts (report_gup.c);
  *   - what /proc/self/pagemap says of a PFN-mapped page (root sees pfns);
  *   - the cost of one HPET counter load relative to a data-page load.
  *
@@ -352,6 +355,7 @@ int main(int argc, char **argv)
 		cache_modes(fd, s, !!(info.strategies & (1u << s)));
 	linear_map_check();
 	report_copy(fd, info.strategies);
+	report_gup(fd, info.strategies);
 	kernel_vmas();
 	pagemap(fd);
 	hpet_cost(fd, info.modes);

@@ -28,6 +28,15 @@ bad=$(awk -F '\t' '$1 ~ /^cache / && $2 !~ /^(WB|UC|UC-|WC) -> (WB|UC|UC-|WC|WT|
 n=$(grep -c '^cache ' "$tsv")
 [ -z "$bad" ] && [ "$n" -eq 20 ] && ok "all 20 cache facts (4 strategies x 5 page kinds) are 'requested -> effective' or 'not offered'" ||
 	{ not_ok "cache facts: $n, malformed:"; diag "$bad"; }
+# Seed 003's GUP rows (userspace/report_gup.c): 6 paths x 4 strategies, each
+# "not offered", "no O_DIRECT filesystem ..." or the three page kinds' outcomes.
+res='(ok|ok-differs|short [0-9]+|E[A-Z0-9]+)'
+cnt='\((map[-+][0-9]+|map\?),(ref[-+][0-9]+|ref\?)\)'
+bad=$(awk -F '\t' -v re="^(on [^:]+: )?data $res$cnt, lab $res$cnt, hpet ($res|-)\$" \
+	'$1 ~ /^gup / && $2 !~ re && $2 != "not offered" && $2 !~ /^no O_DIRECT filesystem/' "$tsv")
+n=$(grep -c '^gup ' "$tsv")
+[ -z "$bad" ] && [ "$n" -eq 24 ] && ok "all 24 gup facts (6 paths x 4 strategies) have the documented shape" ||
+	{ not_ok "gup facts: $n, malformed:"; diag "$bad"; }
 for v in '[vvar]' '[vdso]'; do
 	val "vma $v" | grep -q ' kB, rd ' && ok "vma $v: $(val "vma $v")" || not_ok "vma $v: '$(val "vma $v")'"
 done
