@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include <stdint.h>
+
 #include <vclock_abi.h>
 
 /* Facts that could not be measured (each printed why); exit 1 if any. */
@@ -87,5 +89,7 @@ const char *gup_odirect_dir(char *fs, size_t size);
  */
 void gup_probe(const struct gup_target *t, enum gup_path path, const char *odirect,
 	       struct gup_outcome *o);
+/* /proc/kpagecount of @pfn: the page's map count (root); -1 if unreadable or pfn 0. */
+long long kpagecount(uint64_t pfn);
 
 #endif

@@ -6,8 +6,10 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -63,4 +65,17 @@ int query_self(int fd, struct vclock_pte_info *e, unsigned int max)
 	if (ioctl(fd, VCLOCK_IOC_QUERY, &q))
 		return -errno;
 	return (int)(q.nr_entries < max ? q.nr_entries : max);
+}
+
+long long kpagecount(uint64_t pfn)
+{
+	int fd = pfn ? open("/proc/kpagecount", O_RDONLY | O_CLOEXEC) : -1;
+	uint64_t count;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, &count, sizeof(count), (off_t)(pfn * sizeof(count)));
+	close(fd);
+	return n == sizeof(count) ? (long long)count : -1;
 }

@@ -121,20 +121,6 @@ static int memtype_list_ready(void)
 	return access(MEMTYPE_LIST, R_OK) ? -errno : 0;
 }
 
-/* The map count /proc/kpagecount gives for @pfn, or -1. */
-static long long kpagecount(uint64_t pfn)
-{
-	int f = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
-	uint64_t v;
-	ssize_t n;
-
-	if (f < 0)
-		return -1;
-	n = pread(f, &v, sizeof(v), (off_t)(pfn * sizeof(v)));
-	close(f);
-	return n == sizeof(v) ? (long long)v : -1;
-}
-
 /* The pfn pagemap gives for @addr, 0 if it hides it or the page is "absent". */
 static uint64_t pagemap_pfn(const void *addr)
 {

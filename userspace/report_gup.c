@@ -87,23 +87,6 @@ static int page_refs(long *data, long *lab)
 	return found ? 0 : -ENOENT;
 }
 
-/* /proc/kpagecount of @pfn: the page's map count; -1 if unreadable. */
-static long kpagecount(uint64_t pfn)
-{
-	uint64_t count;
-	int fd;
-	ssize_t n;
-
-	if (!pfn)
-		return -1;
-	fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = pread(fd, &count, sizeof(count), (off_t)(pfn * sizeof(count)));
-	close(fd);
-	return n == sizeof(count) ? (long)count : -1;
-}
-
 /* One sample of the counts of the page probed. */
 struct gup_counts {
 	long map, data_ref, lab_ref;

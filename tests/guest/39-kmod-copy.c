@@ -24,6 +24,7 @@
 #include <sys/mount.h>
 
 #include "vclock_test.h"
+#include "report.h"
 
 #define MEMTYPE_LIST	"/sys/kernel/debug/x86/pat_memtype_list"
 
@@ -51,20 +52,6 @@ static int memtype_entries(uint64_t pfn)
 			n++;
 	fclose(f);
 	return n;
-}
-
-/* /proc/kpagecount of @pfn (the page's map count), or -1. */
-static long long kpagecount(uint64_t pfn)
-{
-	int f = open("/proc/kpagecount", O_RDONLY);
-	uint64_t v;
-	ssize_t n;
-
-	if (f < 0)
-		return -1;
-	n = pread(f, &v, sizeof(v), (off_t)(pfn * sizeof(v)));
-	close(f);
-	return n == sizeof(v) ? (long long)v : -1;
 }
 
 struct snapshot {

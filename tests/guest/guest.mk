@@ -13,6 +13,7 @@ GUEST_FILES += $(GUEST_SUITES)
 
 # Extra libraries: libvclock for the suites that read through the library.
 SUITE_LIBS_18-kmod-gup          := $(call us_objs,report_gup report_common)
+SUITE_LIBS_39-kmod-copy         := $(call us_objs,report_common)
 SUITE_LIBS_20-kmod-cs-switch    := $(LIBVCLOCK_A) -lpthread
 SUITE_LIBS_23-kmod-timekeeper   := $(LIBVCLOCK_A) -lpthread
 SUITE_LIBS_27-kmod-clock-step   := $(LIBVCLOCK_A) -lpthread
@@ -29,8 +30,10 @@ $(G)/tests/suites/%: tests/guest/%.c $(TEST_HDRS) $(VDSO_HDRS) $(TEST_LIB) $(LIB
 	@mkdir -p $(@D)
 	$(call say,CC)$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LIB) $(SUITE_LIBS_$*)
 
-# 18-kmod-gup probes with vclock-report's code (userspace/report_gup.c).
+# 18-kmod-gup probes with vclock-report's code (userspace/report_gup.c);
+# 39-kmod-copy reads page counts with it.
 $(G)/tests/suites/18-kmod-gup: $(call us_objs,report_gup report_common)
+$(G)/tests/suites/39-kmod-copy: $(call us_objs,report_common)
 
 # 46-getcpu also runs on the host, against the library's sources under
 # ASan/UBSan (libvclock.so is what it looks __vdso_getcpu up in).
