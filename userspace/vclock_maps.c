@@ -342,11 +342,12 @@ static void print_text(const struct target *t)
 		pgoff = e->offset >> VCLOCK_PAGE_SHIFT;
 		printf("\n");
 		print_vma_line(e);
-		printf("    offset: pgoff %#llx = strategy %s, lab %s, first page %s; "
+		printf("    offset: pgoff %#llx = strategy %s, lab %s, first page %s%s; "
 		       "%lu pages, %lu kB, Rss %lu kB\n", pgoff,
 		       vclock_strategy_name(VCLOCK_PGOFF_STRATEGY(pgoff)),
 		       vclock_lab_name(VCLOCK_PGOFF_LAB(pgoff)),
 		       vclock_page_name(VCLOCK_PGOFF_PAGE(pgoff)),
+		       pgoff & VCLOCK_PGOFF_DONTCOPY ? ", dontcopy (not in a fork child)" : "",
 		       (e->end - e->start) >> VCLOCK_PAGE_SHIFT, e->size_kb, e->rss_kb);
 		print_vmflags_words(e->vmflags);
 		if (!t->query_err)
@@ -448,9 +449,11 @@ static void print_json(const struct target *t)
 		printf("%s\n  {", i ? "," : "");
 		json_maps_fields(e);
 		printf(",\"pgoff\":%llu,\"strategy\":\"%s\",\"lab\":\"%s\",\"first_page\":\"%s\","
-		       "\"pages\":%lu", pgoff, vclock_strategy_name(VCLOCK_PGOFF_STRATEGY(pgoff)),
+		       "\"dontcopy\":%s,\"pages\":%lu", pgoff,
+		       vclock_strategy_name(VCLOCK_PGOFF_STRATEGY(pgoff)),
 		       vclock_lab_name(VCLOCK_PGOFF_LAB(pgoff)),
 		       vclock_page_name(VCLOCK_PGOFF_PAGE(pgoff)),
+		       pgoff & VCLOCK_PGOFF_DONTCOPY ? "true" : "false",
 		       (e->end - e->start) >> VCLOCK_PAGE_SHIFT);
 		if (!t->query_err)
 			json_pages(t, e);

@@ -239,6 +239,25 @@ static void child_has_no_vma(void *arg)
 	_exit(vt_count_vmas() == 0 ? 0 : 1);
 }
 
+/* Does vclock-maps on this process name the bit, as text and as JSON? */
+static int maps_says_dontcopy(void)
+{
+	char cmd[96], line[512];
+	int text = 0, json = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "vclock-maps %d; vclock-maps --json %d", (int)getpid(),
+		 (int)getpid());
+	p = popen(cmd, "r");
+	if (!p)
+		return 0;
+	while (fgets(line, sizeof(line), p)) {
+		text |= strstr(line, ", dontcopy (not in a fork child);") != NULL;
+		json |= strstr(line, "\"dontcopy\":true") != NULL;
+	}
+	return pclose(p) == 0 && text && json;
+}
+
 /*
  * VCLOCK_PGOFF_DONTCOPY: VM_DONTCOPY (VmFlags dc) on every VMA of the
  * layout, kept in the offset; madvise(MADV_DOFORK) cannot undo it (VM_IO);
@@ -279,6 +298,7 @@ static void check_dontcopy(unsigned int s)
 	}
 	tap_ok(ok_pgoff, "%s dontcopy: /proc/self/maps shows offset pgoff %#llx", name,
 	       (unsigned long long)pgoff);
+	tap_ok(maps_says_dontcopy(), "%s dontcopy: vclock-maps decodes it, in text and --json", name);
 	err = madvise(base, len, MADV_DOFORK) ? errno : 0;
 	tap_ok(err == EINVAL, "%s dontcopy: madvise(MADV_DOFORK) refused: EINVAL (got %s)", name,
 	       err ? strerror(err) : "success");
