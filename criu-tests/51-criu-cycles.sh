@@ -86,7 +86,14 @@ diag "cycles: dump avg $((dump_sum / (done_cycles > 0 ? done_cycles : 1))) ms (m
 # gross leak: measured here it moves by +-100 kB from cycle to cycle and
 # creeps up ~2 kB per cycle with or without a vclock mapping (kernel caches:
 # proc inodes, vmap areas), so the bound is 256 kB + 16 kB per cycle.
-if [ -n "$mem1" ]; then
+# Under generic KASAN every free goes through a quarantine of up to 1/32 of
+# memory first, so what is in use grows by design (1008 kB in 5 cycles on
+# the debug generation); there kmemleak, which vm/init runs before it hands
+# the log back, is the leak check.
+if grep -q ' kasan_quarantine_put$' /proc/kallsyms 2>/dev/null; then
+	skip "KASAN's quarantine holds freed memory; kmemleak judges leaks on this kernel" \
+		"cycles: memory in use does not grow"
+elif [ -n "$mem1" ]; then
 	grow=$((mem_n - mem1)) allowed=$((256 + 16 * cycles))
 	[ $grow -le $allowed ] &&
 		ok "cycles: memory in use after cycle 1 ${mem1} kB, after cycle $done_cycles ${mem_n} kB (grew $grow kB <= $allowed kB)" ||
