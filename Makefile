@@ -24,6 +24,10 @@ G         := $(B)/guest
 # The kernel generation (vm/gen list): its kernel, headers, toolchain root and
 # CRIU come from $(GDIR)/env.mk, which vm/gen writes (fetching what the
 # generation needs, once) after vm/setup-host has installed the host's part.
+# make coverage needs the kernel's gcov: the debug generation's.
+ifneq ($(filter coverage,$(MAKECMDGOALS)),)
+GEN       ?= debug
+endif
 GEN       ?= 6.1
 GDIR      := $(B)/gen/$(GEN)
 # GK: the generation's own part of /opt/vclock (kmod/, criu/).
@@ -59,7 +63,7 @@ say   = @printf '  %-5s %s\n' '$(1)' '$(patsubst $(TOP)/%,%,$@)';
 quiet = @
 endif
 
-.PHONY: all install setup check check-generations report check-long check-run demo demo-run bench soak clean distclean help kmod \
+.PHONY: all install setup check check-generations report coverage check-long check-run demo demo-run bench soak clean distclean help kmod \
 	image guest-tree unit FORCE
 
 all: kmod guest-tree image
@@ -75,6 +79,7 @@ help:
 	@echo "make check GEN=src  the same on linux-source-6.12 built here (tinyconfig +"
 	@echo "              vm/kconfig/*, KPATCHES=DIR applied; cached in build/gen/src/linux)"
 	@echo "make check-generations  every suite on every generation; a suite x generation matrix"
+	@echo "make coverage which lines of kmod/ the suites run (gcov, GEN=debug): out/coverage/"
 	@echo "make report   out/report.md and out/report.json: what each generation's kernel does"
 	@echo "make soak N=10  the default boot's suites N times in a row (GEN=...): per suite,"
 	@echo "              how many boots it passed, failed, hung or crashed in"
@@ -116,6 +121,10 @@ check-run: all
 # One program per generation's guest: out/report.md and out/report.json.
 report: all
 	@$(TOP)/vm/report
+
+# Which lines of kmod/ the suites run (gcov; GEN=debug): out/coverage/.
+coverage: all
+	@VCLOCK_GEN=$(GEN) $(TOP)/vm/coverage
 
 # Every suite on every generation (vm/gen list); a suite x generation matrix.
 check-generations: all
