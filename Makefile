@@ -13,7 +13,7 @@ KSRC      := $(B)/kernel-source
 # They are fetched (about 140 MB, once) and built only for the goals that run
 # them: checkpatch_test (host) and 49-kselftest-timers (guest). KSRC_TOOLS=1
 # asks for them with any goal; exported, so the goals' own makes see it.
-KSRC_GOALS := check check-run check-long check-generations soak
+KSRC_GOALS := check check-run check-long check-generations soak coverage
 ifneq ($(filter $(KSRC_GOALS),$(MAKECMDGOALS)),)
 KSRC_TOOLS := 1
 endif
