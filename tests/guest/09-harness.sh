@@ -44,16 +44,17 @@ grep -q '^Bail out! 1-leaks left processes using /dev/vclock: [0-9]* (sleep)$' "
 grep -q '^# suite 3-skips: exit 0, [0-9]*s, 1 ok, 0 not ok, 1 skipped$' "$work/out" &&
 	ok "a skipped case is counted as skipped, not as ok" ||
 	not_ok "a skipped case is counted as skipped, not as ok: $(grep '^# suite 3-skips:' "$work/out")"
-# vm/init's console_dev: a console node that cannot be opened (ENODEV, as
+# vm/init's open_console: a console node that cannot be opened (ENODEV, as
 # /dev/hvc0 is for a moment at boot) is retried, then left for the serial
-# console; init survives it (it used to exit, and the guest died).
-eval "$(sed -n '/^console_dev() {/,/^}/p' /init)"
+# console; init survives it (a plain failed exec ended it, and the guest).
+eval "$(sed -n '/^open_console() {/,/^}/p' /init)"
 mknod "$work/nodev" c 229 63 2>/dev/null
-got=$(console_dev "$work/nodev" 3 2>/dev/null)
-[ "$got" = /dev/console ] && ok "init's console_dev falls back to /dev/console for a node it cannot open" ||
-	not_ok "init's console_dev for an unopenable node gave '$got'"
-[ "$(console_dev /dev/null 3)" = /dev/null ] && ok "init's console_dev takes a node it can open at once" ||
-	not_ok "init's console_dev /dev/null"
+got=$( (open_console "$work/nodev" 3; echo "$con") 2>/dev/null)
+[ "$got" = /dev/console ] && ok "init's open_console falls back to /dev/console for a node it cannot open" ||
+	not_ok "init's open_console for an unopenable node gave '$got'"
+got=$( (open_console /dev/null 3; echo "$con $(readlink /proc/self/fd/9)") 2>/dev/null)
+[ "$got" = "/dev/null /dev/null" ] && ok "init's open_console opens a node it can open at once, on fd 9" ||
+	not_ok "init's open_console /dev/null gave '$got'"
 [ -n "$pids" ] && kill $pids 2>/dev/null
 sleep 0.3
 [ -z "$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep ' -> /dev/vclock$')" ] &&
