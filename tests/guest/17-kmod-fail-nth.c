@@ -735,18 +735,9 @@ static void walk_child(void *arg)
 static int timens_for_children(void)
 {
 	char buf[64];
-	int pfd, n, ret = 0;
 
-	if (unshare(CLONE_NEWTIME))
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "monotonic %d 0\n", TIMENS_MONO_S);
-	pfd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (pfd < 0)
-		return -errno;
-	if (write(pfd, buf, n) != n)
-		ret = -errno;
-	close(pfd);
-	return ret;
+	snprintf(buf, sizeof(buf), "monotonic %d 0\n", TIMENS_MONO_S);
+	return vt_new_timens(0, buf);
 }
 
 /* The child sets the namespace up; its child, in it, walks the mapping. */

@@ -50,19 +50,10 @@ static int64_t offs_ns(long long s, long long ns)
 static int timens_for_children(const struct offs *o)
 {
 	char buf[128];
-	int pfd, n, ret = 0;
 
-	if (unshare(CLONE_NEWTIME))
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "monotonic %lld %lld\nboottime %lld %lld\n",
-		     o->mono_s, o->mono_ns, o->boot_s, o->boot_ns);
-	pfd = open("/proc/self/timens_offsets", O_WRONLY);
-	if (pfd < 0)
-		return -errno;
-	if (write(pfd, buf, n) != n)
-		ret = -errno;
-	close(pfd);
-	return ret;
+	snprintf(buf, sizeof(buf), "monotonic %lld %lld\nboottime %lld %lld\n",
+		 o->mono_s, o->mono_ns, o->boot_s, o->boot_ns);
+	return vt_new_timens(0, buf);
 }
 
 /*

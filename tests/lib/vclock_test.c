@@ -4,6 +4,8 @@
  * querying /dev/vclock, the process's own vclock VMAs through the tools'
  * maps parser, the fork helper, module parameters and reloading.
  */
+#include <sched.h>
+
 #include "vclock_test.h"
 
 const char *vt_path(void)
@@ -304,6 +306,13 @@ int vt_write_file(const char *path, const char *val)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+int vt_new_timens(int flags, const char *offsets)
+{
+	if (unshare(CLONE_NEWTIME | flags))
+		return -errno;
+	return vt_write_file("/proc/self/timens_offsets", offsets);
 }
 
 int vt_param_write(const char *name, const char *val)

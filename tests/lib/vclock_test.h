@@ -183,6 +183,9 @@ uint64_t vt_raw_ns(void);
 
 /* Write @val to a (sysfs, proc, tracefs) file in one write; 0 or -errno. */
 int vt_write_file(const char *path, const char *val);
+/* unshare(CLONE_NEWTIME | @flags) and write @offsets (as
+ * /proc/self/timens_offsets takes them): our later children live there. */
+int vt_new_timens(int flags, const char *offsets);
 
 /* Read and write a module parameter; 0 or -errno. */
 int vt_param_write(const char *name, const char *val);
